@@ -1,0 +1,10 @@
+//! `thr`: a scriptable concurrency scenario interpreter.
+//!
+//! The pipeline: [`source`] loads text, [`syntax`] parses it into an AST, [`check`] finds
+//! problems before running, and [`diag`] renders every problem as a miette report.
+
+pub mod check;
+pub mod diag;
+pub mod lang;
+pub mod source;
+pub mod syntax;

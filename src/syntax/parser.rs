@@ -1,0 +1,116 @@
+//! Text to AST. This module and its children are the only code that sees pest.
+//!
+//! A file is parsed one top-level item at a time: when an item fails to parse, the error is
+//! recorded and parsing resumes after the item (at the next newline outside brackets and
+//! blocks), so one run reports the syntax errors of many items.
+
+mod expected;
+mod expr;
+mod literal;
+mod stmt;
+
+use pest::Parser as _;
+
+use super::ast::Module;
+use super::error::SyntaxError;
+use super::scan;
+use super::span::Span;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/thr.pest"]
+struct ThrParser;
+
+type Pair<'i> = pest::iterators::Pair<'i, Rule>;
+
+/// At most this many syntax errors are reported for one file.
+pub const MAX_SYNTAX_ERRORS: usize = 10;
+
+/// Expressions may nest this deep (operators, calls, brackets together).
+pub const MAX_EXPR_DEPTH: usize = 500;
+
+/// The result of parsing a file: the items that parsed, and the errors of those that didn't.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    /// The items that parsed, in order. Incomplete when `errors` is not empty.
+    pub module: Module,
+    /// Syntax errors, in source order.
+    pub errors: Vec<SyntaxError>,
+    /// The spans of all comments (used by the formatter).
+    pub comments: Vec<Span>,
+    /// True when every error is at the very end of the text: more input could complete it
+    /// (the REPL then asks for another line).
+    pub incomplete: bool,
+}
+
+/// Parses a whole scenario. Never panics; problems come back in [`Parsed::errors`].
+pub fn parse(src: &str) -> Parsed {
+    let scan = scan::scan(src);
+    let mut out = Parsed {
+        comments: scan.comments.clone(),
+        ..Parsed::default()
+    };
+    if !scan.errors.is_empty() {
+        out.incomplete = scan
+            .errors
+            .iter()
+            .all(|e| matches!(e, SyntaxError::UnclosedBracket { .. }));
+        out.errors = scan.errors;
+        return out;
+    }
+    pest::set_error_detail(true);
+    let mut at_end = true;
+    let mut pos = skip_trivia(src, 0);
+    while pos < src.len() {
+        let next = match ThrParser::parse(Rule::item_entry, &src[pos..]) {
+            Ok(mut pairs) => {
+                let pair = pairs.next().expect("item_entry yields one statement");
+                let end = pos + pair.as_span().end();
+                let builder = stmt::Builder::new(src, pos, &scan.comments);
+                match builder
+                    .stmt(pair)
+                    .and_then(|s| expr::check_depth(&s).map(|()| s))
+                {
+                    Ok(s) => out.module.body.push(s),
+                    Err(e) => out.errors.push(e),
+                }
+                end
+            }
+            Err(e) => {
+                let (error, offset) = expected::convert(e, src, pos);
+                at_end &= skip_trivia(src, offset) >= src.len();
+                out.errors.push(error);
+                scan.resume_after(offset, src.len())
+            }
+        };
+        if out.errors.len() >= MAX_SYNTAX_ERRORS {
+            out.errors.push(SyntaxError::TooManyErrors {
+                count: out.errors.len(),
+            });
+            break;
+        }
+        pos = skip_trivia(src, next);
+    }
+    out.incomplete = !out.errors.is_empty() && at_end;
+    out
+}
+
+/// Skips blanks, newlines, `;`, line continuations and comments from `pos`.
+fn skip_trivia(src: &str, mut pos: usize) -> usize {
+    let b = src.as_bytes();
+    while pos < b.len() {
+        match b[pos] {
+            b' ' | b'\t' | b'\n' | b'\r' | b';' | 0x0C => pos += 1,
+            b'\\' if matches!(b.get(pos + 1), Some(b'\n' | b'\r')) => pos += 2,
+            b'#' => {
+                while pos < b.len() && b[pos] != b'\n' && b[pos] != b'\r' {
+                    pos += 1;
+                }
+            }
+            _ => break,
+        }
+    }
+    pos
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,223 @@
+//! A quick pass over the raw text before pest sees it.
+//!
+//! It finds what a grammar reports badly or dangerously: unbalanced brackets (pest would
+//! report them far from their cause), brackets nested deep enough to exhaust the stack,
+//! unterminated strings and control characters. It also collects comments (for `thr fmt`)
+//! and the newlines that end top-level items (where the parser resumes after an error).
+//! It does not tokenize: strings and comments are skipped, everything else is looked at
+//! one byte at a time.
+
+use super::{error::SyntaxError, span::Span};
+
+/// Brackets and blocks may nest this deep; deeper input is refused before parsing.
+pub const MAX_NESTING: usize = 100;
+
+/// What the scan found.
+#[derive(Debug, Default)]
+pub struct Scan {
+    /// Every comment, `#` included, in source order.
+    pub comments: Vec<Span>,
+    /// Offsets of newlines outside any bracket or block, in order.
+    pub top_newlines: Vec<u32>,
+    /// Problems found; when non-empty the text is not handed to pest.
+    pub errors: Vec<SyntaxError>,
+}
+
+impl Scan {
+    /// Where to resume parsing after an error at `offset`: the first top-level newline at
+    /// or after it, or the end of the text.
+    pub fn resume_after(&self, offset: usize, text_len: usize) -> usize {
+        let i = self
+            .top_newlines
+            .partition_point(|&n| (n as usize) < offset);
+        self.top_newlines.get(i).map_or(text_len, |&n| n as usize)
+    }
+}
+
+fn closing(open: u8) -> u8 {
+    match open {
+        b'(' => b')',
+        b'[' => b']',
+        _ => b'}',
+    }
+}
+
+/// Scans `src`; see the module docs.
+pub fn scan(src: &str) -> Scan {
+    let b = src.as_bytes();
+    let mut out = Scan::default();
+    let mut stack: Vec<(u8, usize)> = Vec::new();
+    // After a bracket error the nesting is meaningless; keep scanning for other problems.
+    let mut brackets_ok = true;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b'#' => {
+                let end = line_end(b, i);
+                out.comments.push(Span::new(i, end));
+                i = end;
+                continue;
+            }
+            b'"' | b'\'' => {
+                i = skip_string(b, i, &mut out.errors);
+                continue;
+            }
+            b'(' | b'[' | b'{' if brackets_ok => {
+                stack.push((c, i));
+                if stack.len() > MAX_NESTING {
+                    out.errors.push(SyntaxError::TooDeep {
+                        limit: MAX_NESTING,
+                        span: Span::new(i, i + 1).into(),
+                    });
+                    return out;
+                }
+            }
+            b')' | b']' | b'}' if brackets_ok => match stack.pop() {
+                None => {
+                    out.errors.push(SyntaxError::UnopenedBracket {
+                        close: c as char,
+                        span: Span::new(i, i + 1).into(),
+                    });
+                    brackets_ok = false;
+                }
+                Some((open, at)) if closing(open) != c => {
+                    out.errors.push(SyntaxError::MismatchedBracket {
+                        open: open as char,
+                        close: c as char,
+                        expected: closing(open) as char,
+                        open_span: Span::new(at, at + 1).into(),
+                        span: Span::new(i, i + 1).into(),
+                    });
+                    brackets_ok = false;
+                }
+                Some(_) => {}
+            },
+            b'\n' => {
+                if stack.is_empty() {
+                    out.top_newlines.push(i as u32);
+                }
+            }
+            b'\r' => {
+                if stack.is_empty() && b.get(i + 1) != Some(&b'\n') {
+                    out.top_newlines.push(i as u32);
+                }
+            }
+            b'\t' | 0x0C => {}
+            0..=0x1F | 0x7F => {
+                out.errors.push(SyntaxError::InvalidCharacter {
+                    what: format!("U+{:04X}", c),
+                    span: Span::new(i, i + 1).into(),
+                });
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if brackets_ok {
+        // Report the outermost unclosed bracket: inner ones are usually its consequence.
+        if let Some(&(open, at)) = stack.first() {
+            out.errors.push(SyntaxError::UnclosedBracket {
+                open: open as char,
+                close: closing(open) as char,
+                span: Span::new(at, at + 1).into(),
+            });
+        }
+    }
+    out
+}
+
+/// The offset of the end of the line containing `i` (the newline itself, or the end).
+fn line_end(b: &[u8], i: usize) -> usize {
+    b[i..]
+        .iter()
+        .position(|&c| c == b'\n' || c == b'\r')
+        .map_or(b.len(), |p| i + p)
+}
+
+/// Skips the string starting at the quote `b[start]`; returns the offset after it.
+fn skip_string(b: &[u8], start: usize, errors: &mut Vec<SyntaxError>) -> usize {
+    let quote = b[start];
+    let mut j = start + 1;
+    while j < b.len() {
+        match b[j] {
+            c if c == quote => return j + 1,
+            b'\\' => {
+                // An escaped character; a backslash before a line break continues the string.
+                j += if b.get(j + 1) == Some(&b'\r') && b.get(j + 2) == Some(&b'\n') {
+                    3
+                } else {
+                    2
+                };
+            }
+            b'\n' | b'\r' => break,
+            _ => j += 1,
+        }
+    }
+    let end = j.min(b.len());
+    errors.push(SyntaxError::UnterminatedString {
+        quote: if quote == b'"' { "`\"`" } else { "`'`" }.to_string(),
+        span: Span::new(start, end).into(),
+    });
+    end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn balanced_text_has_no_errors_and_finds_comments() {
+        let s = scan("x = (1,\n 2) # two\nprint(\"(\")\n");
+        assert!(s.errors.is_empty());
+        assert_eq!(s.comments, vec![Span::new(12, 17)]);
+        assert_eq!(s.top_newlines, vec![17, 28]);
+    }
+
+    #[test]
+    fn unclosed_and_mismatched_brackets_are_found() {
+        assert!(matches!(
+            scan("f(1, 2\n").errors[..],
+            [SyntaxError::UnclosedBracket { open: '(', .. }]
+        ));
+        assert!(matches!(
+            scan("f([1, 2)\n").errors[..],
+            [SyntaxError::MismatchedBracket {
+                open: '[',
+                close: ')',
+                ..
+            }]
+        ));
+        assert!(matches!(
+            scan("x)\n").errors[..],
+            [SyntaxError::UnopenedBracket { close: ')', .. }]
+        ));
+    }
+
+    #[test]
+    fn deep_nesting_stops_early() {
+        let text = "(".repeat(100_000);
+        let s = scan(&text);
+        assert!(matches!(s.errors[..], [SyntaxError::TooDeep { .. }]));
+    }
+
+    #[test]
+    fn unterminated_strings_and_control_characters() {
+        let s = scan("x = \"abc\ny = 'ok'\u{7}\n");
+        assert!(matches!(
+            s.errors[..],
+            [
+                SyntaxError::UnterminatedString { .. },
+                SyntaxError::InvalidCharacter { .. }
+            ]
+        ));
+    }
+
+    #[test]
+    fn resume_point_is_the_next_top_level_newline() {
+        let text = "def f() {\n  x = \n}\ny = 1\n";
+        let s = scan(text);
+        assert_eq!(s.resume_after(14, text.len()), 18);
+        assert_eq!(s.resume_after(25, text.len()), text.len());
+    }
+}
