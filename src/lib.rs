@@ -4,6 +4,7 @@
 //! problems before running, and [`diag`] renders every problem as a miette report.
 
 pub mod check;
+pub mod cli;
 pub mod diag;
 pub mod lang;
 pub mod source;

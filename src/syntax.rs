@@ -6,6 +6,7 @@
 pub mod ast;
 pub mod error;
 pub mod parser;
+pub mod printer;
 pub mod scan;
 pub mod span;
 pub mod visit;

@@ -74,10 +74,10 @@ impl<'m> Checker<'m> {
                     self.check_signature(sig, args, span, None);
                     self.builtin_callbacks(name, args);
                 }
-                Resolved::Local(LocalKind::Known(kind)) if !matches!(kind, Kind::Function) => {
-                    if kind.info().closed {
-                        self.not_callable(name, kind, span);
-                    }
+                Resolved::Local(LocalKind::Known(kind))
+                    if !matches!(kind, Kind::Function) && kind.info().closed =>
+                {
+                    self.not_callable(name, kind, span);
                 }
                 _ => {}
             },

@@ -3,7 +3,8 @@
 /// The candidate closest to `name`, if one is close enough to be a likely typo.
 pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = match name.chars().count() {
-        0..=2 => 1,
+        0..=1 => return None,
+        2 => 1,
         3..=5 => 2,
         _ => 3,
     };

@@ -93,17 +93,13 @@ pub fn scan(src: &str) -> Scan {
                 }
                 Some(_) => {}
             },
-            b'\n' => {
-                if stack.is_empty() {
-                    out.top_newlines.push(i as u32);
-                }
+            b'\n' if stack.is_empty() => {
+                out.top_newlines.push(i as u32);
             }
-            b'\r' => {
-                if stack.is_empty() && b.get(i + 1) != Some(&b'\n') {
-                    out.top_newlines.push(i as u32);
-                }
+            b'\r' if stack.is_empty() && b.get(i + 1) != Some(&b'\n') => {
+                out.top_newlines.push(i as u32);
             }
-            b'\t' | 0x0C => {}
+            b'\t' | b'\n' | b'\r' | 0x0C => {}
             0..=0x1F | 0x7F => {
                 out.errors.push(SyntaxError::InvalidCharacter {
                     what: format!("U+{:04X}", c),

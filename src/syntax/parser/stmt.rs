@@ -241,11 +241,11 @@ impl<'s> Builder<'s> {
         if handlers.is_empty() && finalbody.is_none() {
             return Err(SyntaxError::TryWithoutHandler { span: span.into() });
         }
-        if handlers.is_empty() && orelse.is_some() {
+        if let Some(b) = orelse.as_ref().filter(|_| handlers.is_empty()) {
             return Err(SyntaxError::invalid_expression(
                 "`else` after `try` needs an `except` clause",
                 "the `else` block runs when no `except` clause caught anything; add one or move the block",
-                orelse.as_ref().unwrap().span,
+                b.span,
             ));
         }
         let n = handlers.len();

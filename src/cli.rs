@@ -1,0 +1,84 @@
+//! The command-line interface: argument parsing (clap) and one module per subcommand.
+//! `main.rs` only parses arguments and calls [`run`].
+
+mod check;
+mod fmt;
+pub mod ui;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Exit statuses, as documented in `docs/language.md`.
+pub mod exit {
+    /// Everything went well.
+    pub const OK: i32 = 0;
+    /// A scenario failed (assertion or uncaught error), or `fmt --check` found changes.
+    pub const FAILED: i32 = 1;
+    /// The scenario could not be run: usage, file, syntax or check error.
+    pub const INVALID: i32 = 2;
+    /// Deadlock.
+    pub const DEADLOCK: i32 = 3;
+    /// A limit was hit.
+    pub const LIMIT: i32 = 4;
+    /// Interrupted with Ctrl-C.
+    pub const INTERRUPTED: i32 = 130;
+}
+
+/// `thr`: run, check and explore concurrency scenarios written in the `.thr` language.
+#[derive(Debug, Parser)]
+#[command(
+    name = "thr",
+    version,
+    about = "Run, check and explore concurrency scenarios (.thr files)",
+    long_about = "thr runs concurrency scenarios written in the .thr language, a small language \
+that reads like Python's threading, queue and concurrent.futures: threads, locks, conditions, \
+semaphores, events, barriers, timers, queues and thread pools.\n\n\
+Exit statuses: 0 success, 1 a scenario failed (or `fmt --check` found changes), \
+2 the scenario could not be run (usage, file, syntax or check error), 3 deadlock, \
+4 a limit was hit, 130 interrupted.",
+    after_help = "The language is described in docs/language.md."
+)]
+pub struct Cli {
+    /// When to colour diagnostics: `auto` colours when stderr is a terminal and NO_COLOR is
+    /// not set.
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// When to use colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    /// Colour when the output is a terminal and NO_COLOR is unset.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Parse and check scenarios without running them.
+    ///
+    /// Reports every syntax and check error of each file (undefined names, unknown methods,
+    /// wrong arguments, misplaced statements, ...) as a diagnostic with the source line and
+    /// help. Exits 0 when there are no errors (warnings allowed), 2 otherwise.
+    Check(check::CheckArgs),
+    /// Print scenarios in canonical form.
+    ///
+    /// Without options the formatted text goes to stdout. Comments are kept.
+    Fmt(fmt::FmtArgs),
+}
+
+/// Runs a parsed command line and returns the exit status.
+pub fn run(cli: Cli) -> i32 {
+    let ui = ui::Ui::new(cli.color);
+    match cli.command {
+        Command::Check(args) => check::run(&ui, args),
+        Command::Fmt(args) => fmt::run(&ui, args),
+    }
+}
