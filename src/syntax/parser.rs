@@ -25,8 +25,9 @@ type Pair<'i> = pest::iterators::Pair<'i, Rule>;
 /// At most this many syntax errors are reported for one file.
 pub const MAX_SYNTAX_ERRORS: usize = 10;
 
-/// Expressions may nest this deep (operators, calls, brackets together).
-pub const MAX_EXPR_DEPTH: usize = 500;
+/// Expressions may nest this deep (operators, calls, brackets together); deeper ones are a
+/// syntax error rather than a risk to the stack of the passes that walk the tree.
+pub const MAX_EXPR_DEPTH: usize = 1000;
 
 /// The result of parsing a file: the items that parsed, and the errors of those that didn't.
 #[derive(Debug, Default)]
@@ -66,10 +67,7 @@ pub fn parse(src: &str) -> Parsed {
                 let pair = pairs.next().expect("item_entry yields one statement");
                 let end = pos + pair.as_span().end();
                 let builder = stmt::Builder::new(src, pos, &scan.comments);
-                match builder
-                    .stmt(pair)
-                    .and_then(|s| expr::check_depth(&s).map(|()| s))
-                {
+                match builder.stmt(pair) {
                     Ok(s) => out.module.body.push(s),
                     Err(e) => out.errors.push(e),
                 }

@@ -6,11 +6,6 @@ use super::{MAX_EXPR_DEPTH, Pair, Rule};
 use crate::syntax::ast::*;
 use crate::syntax::error::SyntaxError;
 use crate::syntax::span::{Span, Spanned};
-use crate::syntax::visit;
-
-/// Unary operators and `**` recurse while climbing; more than this many in one operator
-/// sequence is refused before climbing starts.
-const MAX_RECURSIVE_OPS: usize = 100;
 
 /// A binary operator of any family.
 #[derive(Clone, Copy)]
@@ -166,7 +161,27 @@ impl Climber {
 
 impl Builder<'_> {
     /// Any expression rule: `expr`, `lambda_expr`, `cond_expr` or `or_expr`.
+    ///
+    /// Every expression rule passes through here, which keeps the depth of the tree being
+    /// built under [`MAX_EXPR_DEPTH`]: an operator sequence or conditional chain of `n`
+    /// parts can add at most `n` levels, and nested expressions start from their parent's
+    /// budget. Later passes recurse over the tree, so its depth is what must be bounded.
     pub(super) fn expr(&self, p: Pair<'_>) -> Result<Expr> {
+        let width = match p.as_rule() {
+            Rule::or_expr | Rule::cond_expr => p.clone().into_inner().count(),
+            _ => 1,
+        };
+        let base = self.depth.get();
+        if base + width > MAX_EXPR_DEPTH {
+            return Err(too_complex(self.span(&p)));
+        }
+        self.depth.set(base + width);
+        let result = self.expr_inner(p);
+        self.depth.set(base);
+        result
+    }
+
+    fn expr_inner(&self, p: Pair<'_>) -> Result<Expr> {
         match p.as_rule() {
             Rule::expr => self.expr(p.into_inner().next().unwrap()),
             Rule::lambda_expr => {
@@ -186,11 +201,7 @@ impl Builder<'_> {
     }
 
     fn cond_expr(&self, p: Pair<'_>) -> Result<Expr> {
-        let span = self.span(&p);
         let parts = kids(p).map(|e| self.expr(e)).collect::<Result<Vec<_>>>()?;
-        if parts.len() / 2 > MAX_RECURSIVE_OPS {
-            return Err(too_complex(span));
-        }
         // parts = [v0, t1, v1, t2, v2, ...]: v0 if t1 else (v1 if t2 else v2)
         let mut parts = parts.into_iter().rev();
         let mut acc = parts.next().unwrap();
@@ -209,15 +220,12 @@ impl Builder<'_> {
     }
 
     fn or_expr(&self, p: Pair<'_>) -> Result<Expr> {
-        let span = self.span(&p);
         let mut toks = Vec::new();
-        let mut recursive = 0;
         for part in p.into_inner() {
             let rule = part.as_rule();
             let at = self.span(&part);
             let tok = match rule {
                 Rule::op_not | Rule::op_neg | Rule::op_pos | Rule::op_invert => {
-                    recursive += 1;
                     let op = match rule {
                         Rule::op_not => UnaryOp::Not,
                         Rule::op_neg => UnaryOp::Neg,
@@ -233,19 +241,11 @@ impl Builder<'_> {
                     Tok::Operand(self.postfix(base, part)?)
                 }
                 r => match infix_of(r) {
-                    Some(op) => {
-                        if matches!(op, Infix::Bin(BinOp::Pow)) {
-                            recursive += 1;
-                        }
-                        Tok::Infix(op)
-                    }
+                    Some(op) => Tok::Infix(op),
                     None => Tok::Operand(self.primary(part)?),
                 },
             };
             toks.push(tok);
-        }
-        if recursive > MAX_RECURSIVE_OPS {
-            return Err(too_complex(span));
         }
         if let [Tok::Operand(_)] = toks[..] {
             let Some(Tok::Operand(e)) = toks.pop() else {
@@ -534,28 +534,4 @@ fn too_complex(span: Span) -> SyntaxError {
         limit: MAX_EXPR_DEPTH,
         span: span.into(),
     }
-}
-
-/// Refuses statements whose expressions nest deeper than [`MAX_EXPR_DEPTH`], so that the
-/// recursive passes after parsing (checks, compilation, printing) stay within the stack.
-pub(super) fn check_depth(s: &Stmt) -> Result<()> {
-    fn expr(e: &Expr, depth: usize) -> Result<()> {
-        if depth > MAX_EXPR_DEPTH {
-            return Err(too_complex(e.span));
-        }
-        let mut result = Ok(());
-        visit::expr_children(&e.node, &mut |c| {
-            if result.is_ok() {
-                result = expr(c, depth + 1);
-            }
-        });
-        result
-    }
-    let mut result = Ok(());
-    visit::stmt_exprs_deep(s, &mut |e| {
-        if result.is_ok() {
-            result = expr(e, 0);
-        }
-    });
-    result
 }

@@ -13,6 +13,8 @@ pub(super) struct Builder<'s> {
     pub(super) offset: usize,
     /// The file's comments, sorted, to keep trailing comments out of node spans.
     comments: &'s [Span],
+    /// Expression levels used by the expressions being built (see `Builder::expr`).
+    pub(super) depth: std::cell::Cell<usize>,
 }
 
 /// True for keyword tokens, which carry no information once the rule is known.
@@ -67,6 +69,7 @@ impl<'s> Builder<'s> {
             src,
             offset,
             comments,
+            depth: std::cell::Cell::new(0),
         }
     }
 
