@@ -3,6 +3,7 @@
 
 mod check;
 mod fmt;
+mod run;
 pub mod ui;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -68,6 +69,13 @@ pub enum Command {
     /// wrong arguments, misplaced statements, ...) as a diagnostic with the source line and
     /// help. Exits 0 when there are no errors (warnings allowed), 2 otherwise.
     Check(check::CheckArgs),
+    /// Run a scenario on real OS threads (free mode).
+    ///
+    /// Each scenario thread runs on its own OS thread with real sleeps and timeouts. A
+    /// deadlock is reported (each blocked thread, the call it is blocked in, who holds
+    /// what it waits for, the cycle) with exit status 3; Ctrl-C prints the same picture
+    /// and exits 130.
+    Run(run::RunArgs),
     /// Print scenarios in canonical form.
     ///
     /// Without options the formatted text goes to stdout. Comments are kept.
@@ -80,5 +88,6 @@ pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Command::Check(args) => check::run(&ui, args),
         Command::Fmt(args) => fmt::run(&ui, args),
+        Command::Run(args) => run::run(&ui, args),
     }
 }

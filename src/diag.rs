@@ -32,6 +32,11 @@ impl Problem {
     pub fn is_error(&self) -> bool {
         matches!(self.severity(), None | Some(miette::Severity::Error))
     }
+
+    /// True for warnings (not errors, not advice).
+    pub fn is_warning(&self) -> bool {
+        self.severity() == Some(miette::Severity::Warning)
+    }
 }
 
 /// The result of parsing and checking one scenario.

@@ -5,7 +5,11 @@
 
 pub mod check;
 pub mod cli;
+pub mod compile;
 pub mod diag;
+pub mod driver;
 pub mod lang;
 pub mod source;
+pub mod sync;
 pub mod syntax;
+pub mod vm;

@@ -391,7 +391,7 @@ impl<'m> Checker<'m> {
     fn with_item(&mut self, e: &'m Expr) {
         if let Some(kind) = self.kind_of(e) {
             let info = kind.info();
-            if !info.context_manager && info.closed {
+            if !info.context_manager {
                 self.errors.push(CheckError::NotContextManager {
                     prose: info.prose,
                     span: e.span.into(),

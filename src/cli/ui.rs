@@ -56,7 +56,7 @@ impl Ui {
             self.report(p, Some(file));
         }
         let errors = problems.iter().filter(|p| p.is_error()).count();
-        let warnings = problems.len() - errors;
+        let warnings = problems.iter().filter(|p| p.is_warning()).count();
         self.summary(&file.name, errors, warnings);
         errors
     }

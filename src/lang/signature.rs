@@ -33,7 +33,7 @@ pub struct ParamSpec {
 }
 
 /// A callable's parameters, name and (optionally) the kind of value it returns.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Signature {
     /// The callable's name, as used in messages (`put`, `Thread`).
     pub name: String,

@@ -1,0 +1,319 @@
+//! Free mode: every scenario thread on its own OS thread, real sleeps and timeouts, true
+//! parallelism. A monitor thread watches for deadlocks, Ctrl-C and `--timeout`.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use parking_lot::Mutex;
+
+use super::report::{self, ThreadState};
+use super::{exit_status, RunOptions};
+use crate::cli::exit;
+use crate::sync::wait::{Host, Tid, WaitInfo, Waker};
+use crate::sync::{Body, Object};
+use crate::vm::exc::Exc;
+use crate::vm::task::{Step, Task};
+use crate::vm::world::World;
+
+/// What the monitor knows about one thread.
+struct Slot {
+    thread: Arc<Object>,
+    blocked: Mutex<Option<WaitInfo>>,
+    finished: AtomicBool,
+    /// Visible steps taken (only its own thread writes it).
+    steps: AtomicU64,
+}
+
+/// State shared by all OS threads of a free run.
+struct Shared {
+    world: Arc<World>,
+    start: Instant,
+    wall_start: f64,
+    speed: f64,
+    slots: Mutex<Vec<Arc<Slot>>>,
+    stack_size: usize,
+    /// Set once the run is being stopped (so only one report is printed).
+    stopping: AtomicBool,
+}
+
+/// The host of one OS thread.
+struct FreeHost {
+    shared: Arc<Shared>,
+    slot: Arc<Slot>,
+}
+
+impl Shared {
+    fn add_slot(&self, thread: Arc<Object>) -> Arc<Slot> {
+        let slot = Arc::new(Slot {
+            thread,
+            blocked: Mutex::new(None),
+            finished: AtomicBool::new(false),
+            steps: AtomicU64::new(0),
+        });
+        self.slots.lock().push(slot.clone());
+        slot
+    }
+
+    /// Prints `text` and ends the process with `code` (once).
+    fn stop(&self, code: i32, text: &str) -> ! {
+        if !self.stopping.swap(true, Relaxed) {
+            self.world.out.err(text);
+        }
+        std::process::exit(code)
+    }
+
+    fn states(&self, tasks_span: &dyn Fn(&Slot) -> crate::syntax::Span) -> Vec<ThreadState> {
+        self.slots
+            .lock()
+            .iter()
+            .filter(|s| !s.finished.load(Relaxed))
+            .map(|s| {
+                let blocked = s.blocked.lock().clone();
+                ThreadState {
+                    tid: s.thread.as_thread().map_or(0, |t| t.tid),
+                    name: s.thread.display_name().to_string(),
+                    span: blocked.as_ref().map_or_else(|| tasks_span(s), |b| b.span),
+                    blocked,
+                }
+            })
+            .collect()
+    }
+}
+
+impl Host for FreeHost {
+    fn seeded(&self) -> bool {
+        false
+    }
+
+    fn now(&self) -> f64 {
+        self.shared.start.elapsed().as_secs_f64() * self.shared.speed
+    }
+
+    fn wall_time(&self) -> f64 {
+        self.shared.wall_start + self.now()
+    }
+
+    fn waker(&self) -> Waker {
+        Waker::Thread(std::thread::current())
+    }
+
+    fn park(&self, deadline: Option<f64>) {
+        match deadline {
+            Some(d) => {
+                let secs = ((d - self.now()) / self.shared.speed).max(0.0);
+                std::thread::park_timeout(Duration::from_secs_f64(secs.min(1e9)));
+            }
+            None => std::thread::park(),
+        }
+    }
+
+    fn spawn(&self, world: &Arc<World>, thread: Arc<Object>) -> Result<(), Exc> {
+        spawn_thread(&self.shared, world, thread)
+    }
+
+    fn set_blocked(&self, _tid: Tid, info: Option<WaitInfo>) {
+        *self.slot.blocked.lock() = info;
+    }
+
+    fn random(&self) -> f64 {
+        fastrand::f64()
+    }
+
+    fn limit(&self, message: String) -> Exc {
+        let text = format!("thr: stopped: {message}\n");
+        self.shared.stop(exit::LIMIT, &text)
+    }
+}
+
+fn spawn_thread(shared: &Arc<Shared>, world: &Arc<World>, thread: Arc<Object>) -> Result<(), Exc> {
+    world.thread_started(&thread);
+    let slot = shared.add_slot(thread.clone());
+    let name = thread.display_name().to_string();
+    let (func, args, kwargs) = crate::vm::objects::thread_entry(world, &thread);
+    let task = Task::thread(world.clone(), thread, func, args, kwargs)?;
+    let host = FreeHost {
+        shared: shared.clone(),
+        slot,
+    };
+    std::thread::Builder::new()
+        .name(name)
+        .stack_size(shared.stack_size)
+        .spawn(move || run_task(task, &host))
+        .map(|_| ())
+        .map_err(crate::vm::objects::cannot_start)
+}
+
+/// Runs a task to its end on the current OS thread; reports an uncaught error.
+fn run_task(mut task: Task, host: &FreeHost) {
+    loop {
+        match task.step(host) {
+            Step::Ran | Step::Blocked => {
+                host.slot.steps.fetch_add(1, Relaxed);
+            }
+            Step::Finished(error) => {
+                if let Some(e) = error {
+                    report_uncaught(&task.world, &task.thread, &e);
+                }
+                break;
+            }
+        }
+    }
+    if let Some(t) = task.thread.as_thread() {
+        t.finish();
+    }
+    task.world.thread_finished(&task.thread);
+    host.slot.finished.store(true, Relaxed);
+}
+
+fn report_uncaught(world: &World, thread: &Object, e: &Exc) {
+    world.failed.store(true, Relaxed);
+    world.out.err(&report::uncaught(world, &thread.display_name(), e));
+}
+
+/// Runs a scenario in free mode; returns the exit status.
+pub fn run(world: Arc<World>, options: &RunOptions) -> i32 {
+    let shared = Arc::new(Shared {
+        world: world.clone(),
+        start: Instant::now(),
+        wall_start: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64()),
+        speed: world.settings.speed,
+        slots: Mutex::new(Vec::new()),
+        stack_size: options.stack_size,
+        stopping: AtomicBool::new(false),
+    });
+    let main = crate::sync::Object::new(
+        "MainThread",
+        Body::Thread(crate::sync::thread::ThreadObj::new(0, Arc::from("MainThread"), false, None, None)),
+    );
+    let _ = world.new_tid();
+    world.threads.lock().push(main.clone());
+    if let Some(t) = main.as_thread() {
+        let _ = t.begin();
+    }
+    world.thread_started(&main);
+    let slot = shared.add_slot(main.clone());
+    let host = FreeHost {
+        shared: shared.clone(),
+        slot,
+    };
+    let interrupted = Arc::new(AtomicBool::new(false));
+    {
+        let flag = interrupted.clone();
+        let _ = ctrlc::set_handler(move || flag.store(true, Relaxed));
+    }
+    let monitor = shared.clone();
+    let timeout = options.timeout;
+    std::thread::Builder::new()
+        .name("thr-monitor".into())
+        .spawn(move || watch(&monitor, &interrupted, timeout))
+        .expect("the monitor thread starts");
+
+    let mut task = Task::main(world.clone(), main.clone());
+    run_main(&mut task, &host);
+    // Interpreter exit: shut pools down, then join every non-daemon thread.
+    for p in world.pools.lock().clone() {
+        if let Body::Pool(pool) = &p.body {
+            pool.shutdown(false);
+        }
+    }
+    loop {
+        let waiting: Vec<Arc<Object>> = world
+            .live
+            .lock()
+            .iter()
+            .filter(|t| !Arc::ptr_eq(t, &main) && t.as_thread().is_some_and(|x| !x.is_daemon()))
+            .cloned()
+            .collect();
+        let Some(t) = waiting.first() else { break };
+        let th = t.as_thread().expect("a thread");
+        host.set_blocked(0, Some(WaitInfo {
+            object: Some(t.clone()),
+            what: format!("for {} to finish (the main thread's statements are done)", t.describe()),
+            deadline: None,
+            span: crate::syntax::Span::new(world.source.text.len(), world.source.text.len()),
+        }));
+        while !th.finished() {
+            let _ = th.poll_join(0, Some(&host.waker()), 0.0, None);
+            if !th.finished() {
+                std::thread::park_timeout(Duration::from_millis(50));
+            }
+        }
+        host.set_blocked(0, None);
+        world.thread_finished(t);
+    }
+    if let Some(t) = main.as_thread() {
+        t.finish();
+    }
+    shared.stopping.store(true, Relaxed);
+    exit_status(&world)
+}
+
+fn run_main(task: &mut Task, host: &FreeHost) {
+    loop {
+        match task.step(host) {
+            Step::Ran | Step::Blocked => {
+                host.slot.steps.fetch_add(1, Relaxed);
+            }
+            Step::Finished(error) => {
+                if let Some(e) = error {
+                    report_uncaught(&task.world, &task.thread, &e);
+                }
+                return;
+            }
+        }
+    }
+}
+
+/// How often the monitor looks.
+const TICK: Duration = Duration::from_millis(100);
+
+/// The monitor: deadlock detection, Ctrl-C and `--timeout`.
+fn watch(shared: &Arc<Shared>, interrupted: &AtomicBool, timeout: Option<f64>) {
+    let mut previous: Option<(Vec<(Tid, u64)>, bool)> = None;
+    loop {
+        std::thread::sleep(TICK);
+        if shared.stopping.load(Relaxed) {
+            return;
+        }
+        let world = &shared.world;
+        let no_span = |_: &Slot| crate::syntax::Span::default();
+        if interrupted.load(Relaxed) {
+            let states = shared.states(&no_span);
+            let text = report::picture(world, "interrupted (Ctrl-C)", "thr::run::interrupted", &states, None);
+            shared.stop(exit::INTERRUPTED, &text);
+        }
+        if let Some(t) = timeout {
+            if shared.start.elapsed().as_secs_f64() > t {
+                let states = shared.states(&no_span);
+                let text = report::picture(world, &format!("stopped after {t}s (--timeout)"), "thr::run::timeout", &states, None);
+                shared.stop(exit::LIMIT, &text);
+            }
+        }
+        // A deadlock: the same picture twice in a row, with no step taken in between,
+        // and either every thread blocked for good or a cycle of lock waits.
+        let states = shared.states(&no_span);
+        let progress: Vec<(Tid, u64)> = shared
+            .slots
+            .lock()
+            .iter()
+            .map(|s| (s.thread.as_thread().map_or(0, |t| t.tid), s.steps.load(Relaxed)))
+            .collect();
+        let all_stuck = !states.is_empty()
+            && states.iter().all(|s| s.blocked.as_ref().is_some_and(|b| b.deadline.is_none()));
+        let cycle = report::find_cycle(world, &states);
+        let stuck = all_stuck || cycle.is_some();
+        if stuck && previous.as_ref().is_some_and(|(p, was)| *was && *p == progress) {
+            let headline = if cycle.is_some() {
+                "deadlock: threads wait for each other in a cycle"
+            } else {
+                "deadlock: every thread is blocked and nothing can wake them"
+            };
+            let text = report::picture(world, headline, "thr::run::deadlock", &states, cycle.as_deref());
+            shared.stop(exit::DEADLOCK, &text);
+        }
+        previous = Some((progress, stuck));
+    }
+}

@@ -1,0 +1,70 @@
+//! Method calls of the three queue kinds.
+
+use std::sync::Arc;
+
+use super::queue::check_timeout;
+use super::wait::{Ctx, OpState, Outcome, WaitInfo};
+use super::{Body, Object};
+use crate::vm::exc::Exc;
+use crate::vm::value::Value;
+
+fn arg(args: &[Option<Value>], i: usize) -> Option<&Value> {
+    args.get(i).and_then(|a| a.as_ref())
+}
+
+/// Calls queue method `name` of `obj`.
+pub fn call(obj: &Arc<Object>, ctx: &mut Ctx<'_>, name: &str, args: &[Option<Value>], st: &mut OpState) -> Result<Outcome, Exc> {
+    let Body::Queue(q) = &obj.body else { unreachable!("a queue") };
+    let now = ctx.host.now();
+    let info = |ctx: &Ctx<'_>, what: String, deadline| WaitInfo {
+        object: Some(obj.clone()),
+        what,
+        deadline,
+        span: ctx.span,
+    };
+    Ok(match name {
+        "put" | "put_nowait" => {
+            let nowait = name == "put_nowait";
+            let block = !nowait && arg(args, 1).is_none_or(Value::truthy);
+            let timeout = if nowait { None } else { super::methods::timeout_arg(arg(args, 2))? };
+            check_timeout(block, timeout)?;
+            let deadline = st.deadline(now, timeout);
+            let mut slot = arg(args, 0).cloned();
+            let what = info(ctx, format!("for room in {}", obj.describe()), deadline);
+            ctx.block_on(
+                || what.clone(),
+                |cx, reg| q.poll_put(cx.tid, reg.then(|| cx.host.waker()).as_ref(), &mut slot, block, cx.host.now(), deadline),
+            )
+            .map(|r| r.map(|()| Value::None))
+            .into()
+        }
+        "get" | "get_nowait" => {
+            let nowait = name == "get_nowait";
+            let block = !nowait && arg(args, 0).is_none_or(Value::truthy);
+            let timeout = if nowait { None } else { super::methods::timeout_arg(arg(args, 1))? };
+            check_timeout(block, timeout)?;
+            let deadline = st.deadline(now, timeout);
+            let what = info(ctx, format!("for an item from {}", obj.describe()), deadline);
+            ctx.block_on(
+                || what.clone(),
+                |cx, reg| q.poll_get(cx.tid, reg.then(|| cx.host.waker()).as_ref(), block, cx.host.now(), deadline),
+            )
+            .into()
+        }
+        "qsize" => Outcome::Done(Value::Int(q.qsize() as i64)),
+        "empty" => Outcome::Done(Value::Bool(q.qsize() == 0)),
+        "full" => Outcome::Done(Value::Bool(q.full())),
+        "task_done" => {
+            q.task_done()?;
+            Outcome::Done(Value::None)
+        }
+        "join" => {
+            let what = info(ctx, format!("for every item of {} to be marked done", obj.describe()), None);
+            match ctx.block_on(|| what.clone(), |cx, reg| q.poll_join(cx.tid, reg.then(|| cx.host.waker()).as_ref())) {
+                super::wait::Poll::Pending => Outcome::Pending,
+                super::wait::Poll::Ready(()) => Outcome::Done(Value::None),
+            }
+        }
+        _ => return Err(super::methods::attribute_error(obj, name)),
+    })
+}

@@ -1,0 +1,320 @@
+//! `queue`, `lifo queue` and `priority queue`, with Python's `maxsize`, blocking and timed
+//! `put`/`get`, `task_done` and `join`.
+//!
+//! FIFO items travel through a crossbeam channel (bounded by `maxsize`, or unbounded);
+//! LIFO and priority items live in a vector. Waiting is the usual poll/wake protocol: a
+//! blocked `get` registers in `not_empty` and retries; a `put` wakes it.
+
+use std::sync::atomic::{fence, AtomicI64, AtomicUsize, Ordering::SeqCst};
+
+use crossbeam_channel::{Receiver, Sender, TryRecvError, TrySendError};
+use parking_lot::Mutex;
+
+use super::wait::{Poll, Tid, WaitList, Waker};
+use crate::vm::exc::{bare, kind, value_error, Exc};
+use crate::vm::value::Value;
+
+/// Which order items come out in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// First in, first out (`queue`).
+    Fifo,
+    /// Last in, first out (`lifo queue`).
+    Lifo,
+    /// Lowest first (`priority queue`).
+    Priority,
+}
+
+/// Orders two items of a priority queue (`a < b`), or fails like Python's `<`.
+pub type LessThan = fn(&Value, &Value) -> Result<bool, Exc>;
+
+#[derive(Default)]
+struct Waits {
+    not_empty: WaitList,
+    not_full: WaitList,
+    all_done: WaitList,
+}
+
+/// A queue.
+pub struct Queue {
+    /// Item order.
+    pub order: Order,
+    /// `maxsize` as given (`<= 0`: unbounded).
+    pub maxsize: i64,
+    channel: Option<(Sender<Value>, Receiver<Value>)>,
+    items: Mutex<Vec<Value>>,
+    unfinished: AtomicI64,
+    waits: Mutex<Waits>,
+    nwaiters: AtomicUsize,
+    less: LessThan,
+}
+
+impl Queue {
+    /// A queue of `order` holding at most `maxsize` items (`<= 0`: no limit).
+    pub fn new(order: Order, maxsize: i64, less: LessThan) -> Queue {
+        let channel = (order == Order::Fifo).then(|| {
+            if maxsize > 0 {
+                crossbeam_channel::bounded(maxsize as usize)
+            } else {
+                crossbeam_channel::unbounded()
+            }
+        });
+        Queue {
+            order,
+            maxsize,
+            channel,
+            items: Mutex::new(Vec::new()),
+            unfinished: AtomicI64::new(0),
+            waits: Mutex::new(Waits::default()),
+            nwaiters: AtomicUsize::new(0),
+            less,
+        }
+    }
+
+    /// `qsize()`.
+    pub fn qsize(&self) -> usize {
+        match &self.channel {
+            Some((_, rx)) => rx.len(),
+            None => self.items.lock().len(),
+        }
+    }
+
+    /// `full()`.
+    pub fn full(&self) -> bool {
+        self.maxsize > 0 && self.qsize() as i64 >= self.maxsize
+    }
+
+    /// A snapshot of the items in the order they would come out (for reports).
+    pub fn snapshot(&self) -> Vec<Value> {
+        match &self.channel {
+            // A channel can't be looked into; its length is what reports show.
+            Some(_) => Vec::new(),
+            None => {
+                let mut v = self.items.lock().clone();
+                if self.order == Order::Lifo {
+                    v.reverse();
+                }
+                v
+            }
+        }
+    }
+
+    fn with_waits(&self, f: impl FnOnce(&mut Waits)) {
+        let mut w = self.waits.lock();
+        f(&mut w);
+        let n = w.not_empty.len() + w.not_full.len() + w.all_done.len();
+        self.nwaiters.store(n, SeqCst);
+    }
+
+    /// Wakes threads after a change, if any are waiting.
+    fn notify(&self, f: impl FnOnce(&mut Waits)) {
+        fence(SeqCst);
+        if self.nwaiters.load(SeqCst) > 0 {
+            self.with_waits(f);
+        }
+    }
+
+    fn try_put(&self, item: Value) -> Result<Result<(), Value>, Exc> {
+        self.unfinished.fetch_add(1, SeqCst);
+        let result = match &self.channel {
+            Some((tx, _)) => match tx.try_send(item) {
+                Ok(()) => Ok(()),
+                Err(TrySendError::Full(v) | TrySendError::Disconnected(v)) => Err(v),
+            },
+            None => {
+                let mut items = self.items.lock();
+                if self.maxsize > 0 && items.len() as i64 >= self.maxsize {
+                    Err(item)
+                } else {
+                    if self.order == Order::Priority {
+                        heap_push(&mut items, item, self.less)?;
+                    } else {
+                        items.push(item);
+                    }
+                    Ok(())
+                }
+            }
+        };
+        if result.is_err() {
+            self.unfinished.fetch_sub(1, SeqCst);
+        } else {
+            self.notify(|w| w.not_empty.wake_one());
+        }
+        Ok(result)
+    }
+
+    fn try_get(&self) -> Result<Option<Value>, Exc> {
+        let item = match &self.channel {
+            Some((_, rx)) => match rx.try_recv() {
+                Ok(v) => Some(v),
+                Err(TryRecvError::Empty | TryRecvError::Disconnected) => None,
+            },
+            None => {
+                let mut items = self.items.lock();
+                match self.order {
+                    Order::Priority => heap_pop(&mut items, self.less)?,
+                    _ => items.pop(),
+                }
+            }
+        };
+        if item.is_some() {
+            self.notify(|w| w.not_full.wake_one());
+        }
+        Ok(item)
+    }
+
+    /// One poll of `put`. The item stays in `slot` until it is accepted.
+    pub fn poll_put(
+        &self,
+        tid: Tid,
+        waker: Option<&Waker>,
+        slot: &mut Option<Value>,
+        block: bool,
+        now: f64,
+        deadline: Option<f64>,
+    ) -> Poll<Result<(), Exc>> {
+        let Some(item) = slot.take() else {
+            return Poll::Ready(Ok(()));
+        };
+        match self.try_put(item) {
+            Err(e) => return Poll::Ready(Err(e)),
+            Ok(Ok(())) => {
+                self.unregister(tid);
+                return Poll::Ready(Ok(()));
+            }
+            Ok(Err(back)) => *slot = Some(back),
+        }
+        if !block || deadline.is_some_and(|d| now >= d) {
+            self.unregister(tid);
+            return Poll::Ready(Err(bare(kind::Full)));
+        }
+        if let Some(w) = waker {
+            self.with_waits(|ws| ws.not_full.register(tid, w));
+            fence(SeqCst);
+            if !self.full() {
+                return self.poll_put(tid, None, slot, block, now, deadline);
+            }
+        }
+        Poll::Pending
+    }
+
+    /// One poll of `get`.
+    pub fn poll_get(&self, tid: Tid, waker: Option<&Waker>, block: bool, now: f64, deadline: Option<f64>) -> Poll<Result<Value, Exc>> {
+        match self.try_get() {
+            Err(e) => return Poll::Ready(Err(e)),
+            Ok(Some(v)) => {
+                self.unregister(tid);
+                return Poll::Ready(Ok(v));
+            }
+            Ok(None) => {}
+        }
+        if !block || deadline.is_some_and(|d| now >= d) {
+            self.unregister(tid);
+            return Poll::Ready(Err(bare(kind::Empty)));
+        }
+        if let Some(w) = waker {
+            self.with_waits(|ws| ws.not_empty.register(tid, w));
+            fence(SeqCst);
+            if self.qsize() > 0 {
+                return self.poll_get(tid, None, block, now, deadline);
+            }
+        }
+        Poll::Pending
+    }
+
+    fn unregister(&self, tid: Tid) {
+        if self.nwaiters.load(SeqCst) > 0 {
+            self.with_waits(|w| {
+                w.not_empty.remove(tid);
+                w.not_full.remove(tid);
+                w.all_done.remove(tid);
+            });
+        }
+    }
+
+    /// `task_done()`.
+    pub fn task_done(&self) -> Result<(), Exc> {
+        let left = self.unfinished.fetch_sub(1, SeqCst) - 1;
+        if left < 0 {
+            self.unfinished.fetch_add(1, SeqCst);
+            return Err(value_error("task_done() called too many times"));
+        }
+        if left == 0 {
+            self.notify(|w| w.all_done.wake_all());
+        }
+        Ok(())
+    }
+
+    /// One poll of `join()`: ready when every item put has been marked done.
+    pub fn poll_join(&self, tid: Tid, waker: Option<&Waker>) -> Poll<()> {
+        if self.unfinished.load(SeqCst) <= 0 {
+            self.unregister(tid);
+            return Poll::Ready(());
+        }
+        if let Some(w) = waker {
+            self.with_waits(|ws| ws.all_done.register(tid, w));
+            fence(SeqCst);
+            if self.unfinished.load(SeqCst) <= 0 {
+                self.unregister(tid);
+                return Poll::Ready(());
+            }
+        }
+        Poll::Pending
+    }
+
+    /// Items put but not yet marked done.
+    pub fn unfinished(&self) -> i64 {
+        self.unfinished.load(SeqCst)
+    }
+}
+
+/// Validates a blocking call's timeout as `queue` does.
+pub fn check_timeout(block: bool, timeout: Option<f64>) -> Result<(), Exc> {
+    match timeout {
+        Some(t) if block && t < 0.0 => Err(value_error("'timeout' must be a non-negative number")),
+        _ => Ok(()),
+    }
+}
+
+/// `heapq.heappush`.
+fn heap_push(heap: &mut Vec<Value>, item: Value, less: LessThan) -> Result<(), Exc> {
+    heap.push(item);
+    let mut i = heap.len() - 1;
+    while i > 0 {
+        let parent = (i - 1) / 2;
+        if less(&heap[i], &heap[parent])? {
+            heap.swap(i, parent);
+            i = parent;
+        } else {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// `heapq.heappop`.
+fn heap_pop(heap: &mut Vec<Value>, less: LessThan) -> Result<Option<Value>, Exc> {
+    if heap.is_empty() {
+        return Ok(None);
+    }
+    let last = heap.len() - 1;
+    heap.swap(0, last);
+    let top = heap.pop();
+    let mut i = 0;
+    loop {
+        let (l, r) = (2 * i + 1, 2 * i + 2);
+        let mut smallest = i;
+        if l < heap.len() && less(&heap[l], &heap[smallest])? {
+            smallest = l;
+        }
+        if r < heap.len() && less(&heap[r], &heap[smallest])? {
+            smallest = r;
+        }
+        if smallest == i {
+            break;
+        }
+        heap.swap(i, smallest);
+        i = smallest;
+    }
+    Ok(top)
+}

@@ -1,0 +1,269 @@
+//! Waiting, written once for both drivers.
+//!
+//! Every blocking operation is a *poll*: it looks at its object's state and either
+//! completes or, when asked to, registers the caller's [`Waker`] in the object's
+//! [`WaitList`] and reports [`Poll::Pending`]. Whoever changes the state so that a waiter
+//! could proceed wakes it; the waiter then polls again. The free driver parks the OS
+//! thread between polls (after a short spin); the seeded driver marks the task blocked and
+//! lets other tasks run. Timeouts are deadlines on the run's clock, checked by the polls.
+
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+
+use super::Object;
+use crate::syntax::Span;
+use crate::vm::exc::Exc;
+use crate::vm::value::Value;
+use crate::vm::world::World;
+
+/// A thread's number within one run (0 is `MainThread`).
+pub type Tid = u32;
+
+/// Result of polling a blocking operation.
+#[derive(Debug)]
+pub enum Poll<T> {
+    /// Done.
+    Ready(T),
+    /// Not yet; the caller's waker is registered when it asked to be.
+    Pending,
+}
+
+impl<T> Poll<T> {
+    /// Applies `f` to a ready value.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Poll<U> {
+        match self {
+            Poll::Ready(v) => Poll::Ready(f(v)),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+/// How to wake a waiting thread.
+#[derive(Clone, Debug)]
+pub enum Waker {
+    /// Free mode: unpark this OS thread.
+    Thread(std::thread::Thread),
+    /// Seeded mode: tell the scheduler that task `Tid` may proceed.
+    Task(Tid, Arc<Mutex<Vec<Tid>>>),
+}
+
+impl Waker {
+    /// Wakes the thread (it will poll again).
+    pub fn wake(&self) {
+        match self {
+            Waker::Thread(t) => t.unpark(),
+            Waker::Task(tid, queue) => queue.lock().push(*tid),
+        }
+    }
+}
+
+/// The threads waiting for an object, in arrival order.
+#[derive(Default, Debug)]
+pub struct WaitList {
+    entries: Vec<(Tid, Waker)>,
+}
+
+impl WaitList {
+    /// Adds `tid` (once).
+    pub fn register(&mut self, tid: Tid, waker: &Waker) {
+        if !self.entries.iter().any(|(t, _)| *t == tid) {
+            self.entries.push((tid, waker.clone()));
+        }
+    }
+
+    /// Removes `tid` if present.
+    pub fn remove(&mut self, tid: Tid) {
+        self.entries.retain(|(t, _)| *t != tid);
+    }
+
+    /// True when nobody waits.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// How many wait.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Wakes and removes the first waiter.
+    pub fn wake_one(&mut self) {
+        if !self.entries.is_empty() {
+            let (_, w) = self.entries.remove(0);
+            w.wake();
+        }
+    }
+
+    /// Wakes and removes every waiter.
+    pub fn wake_all(&mut self) {
+        for (_, w) in self.entries.drain(..) {
+            w.wake();
+        }
+    }
+
+    /// The waiting threads, in order.
+    pub fn tids(&self) -> impl Iterator<Item = Tid> + '_ {
+        self.entries.iter().map(|(t, _)| *t)
+    }
+}
+
+/// What a thread is blocked on, for deadlock reports and traces.
+#[derive(Clone)]
+pub struct WaitInfo {
+    /// The object waited for (`None` for `sleep`).
+    pub object: Option<Arc<Object>>,
+    /// What the call waits for, in words ("to acquire lock `guard`").
+    pub what: String,
+    /// When it gives up, if ever (seconds on the run's clock).
+    pub deadline: Option<f64>,
+    /// The blocked call.
+    pub span: Span,
+}
+
+/// The services a driver gives the code it runs.
+pub trait Host: Send + Sync {
+    /// True under the seeded scheduler: polls must not park.
+    fn seeded(&self) -> bool;
+    /// Seconds since the run started (scaled by `--speed` in free mode; virtual when seeded).
+    fn now(&self) -> f64;
+    /// Wall-clock seconds since the epoch (virtual when seeded).
+    fn wall_time(&self) -> f64;
+    /// How to wake the current thread.
+    fn waker(&self) -> Waker;
+    /// Free mode: blocks the OS thread until woken, or until `deadline`.
+    fn park(&self, deadline: Option<f64>);
+    /// Starts running `thread` (a started Thread object).
+    fn spawn(&self, world: &Arc<World>, thread: Arc<Object>) -> Result<(), Exc>;
+    /// Records that the current thread is blocked (`Some`) or running again (`None`).
+    fn set_blocked(&self, tid: Tid, info: Option<WaitInfo>);
+    /// A random float in [0, 1) (seeded in seeded mode).
+    fn random(&self) -> f64;
+    /// A resource limit was hit: stop the run (exit status 4). Returns the error to raise
+    /// in the meantime.
+    fn limit(&self, message: String) -> Exc;
+}
+
+/// What object code knows about its caller.
+pub struct Ctx<'a> {
+    /// The run.
+    pub world: &'a Arc<World>,
+    /// The driver.
+    pub host: &'a dyn Host,
+    /// The calling thread.
+    pub tid: Tid,
+    /// The calling thread's object.
+    pub thread: &'a Arc<Object>,
+    /// The call being made.
+    pub span: Span,
+}
+
+/// How many polls the free driver spins through before parking.
+const SPINS: u32 = 64;
+
+impl Ctx<'_> {
+    /// Runs a blocking operation to completion (free mode) or polls it once, registered
+    /// for wake-ups (seeded mode). `poll(cx, register)` must register the waker in its
+    /// object's wait list when `register` is set and it returns `Pending`.
+    pub fn block_on<T>(&mut self, info: impl Fn() -> WaitInfo, mut poll: impl FnMut(&mut Self, bool) -> Poll<T>) -> Poll<T> {
+        if self.host.seeded() {
+            return match poll(self, true) {
+                Poll::Pending => {
+                    self.host.set_blocked(self.tid, Some(info()));
+                    Poll::Pending
+                }
+                ready => {
+                    self.host.set_blocked(self.tid, None);
+                    ready
+                }
+            };
+        }
+        let mut spins = 0;
+        let mut blocked = false;
+        loop {
+            if let Poll::Ready(v) = poll(self, spins >= SPINS) {
+                if blocked {
+                    self.host.set_blocked(self.tid, None);
+                }
+                return Poll::Ready(v);
+            }
+            if spins < SPINS {
+                spins += 1;
+                if spins % 16 == 0 {
+                    std::thread::yield_now();
+                } else {
+                    std::hint::spin_loop();
+                }
+                continue;
+            }
+            let info = info();
+            let deadline = info.deadline;
+            if !blocked {
+                self.host.set_blocked(self.tid, Some(info));
+                blocked = true;
+            }
+            self.host.park(deadline);
+        }
+    }
+}
+
+/// What a method call on an object produced.
+pub enum Outcome {
+    /// A value.
+    Done(Value),
+    /// An error to raise in the caller.
+    Raise(Exc),
+    /// Blocked (seeded mode only): call again when woken.
+    Pending,
+    /// The call continues in scenario code: call `func(*args)` and use its result.
+    Invoke(Value, Vec<Value>),
+}
+
+impl From<Result<Value, Exc>> for Outcome {
+    fn from(r: Result<Value, Exc>) -> Outcome {
+        match r {
+            Ok(v) => Outcome::Done(v),
+            Err(e) => Outcome::Raise(e),
+        }
+    }
+}
+
+impl From<Poll<Result<Value, Exc>>> for Outcome {
+    fn from(p: Poll<Result<Value, Exc>>) -> Outcome {
+        match p {
+            Poll::Ready(r) => r.into(),
+            Poll::Pending => Outcome::Pending,
+        }
+    }
+}
+
+/// Converts a timeout argument (`None` = forever) to a deadline on the run's clock.
+pub fn deadline(now: f64, timeout: Option<f64>) -> Option<f64> {
+    timeout.map(|t| now + t.max(0.0))
+}
+
+/// The progress of a blocking call across polls (seeded mode resumes it after a wake-up).
+#[derive(Debug, Clone, Default)]
+pub struct OpState {
+    /// Which phase of a multi-phase operation is next.
+    pub phase: u8,
+    /// The deadline, fixed when the call started.
+    pub deadline: Option<f64>,
+    /// A saved count (an rlock's recursion depth across `Condition.wait`).
+    pub saved: u32,
+    /// A result carried between phases.
+    pub flag: bool,
+    /// True once the call has started (its deadline is fixed).
+    pub started: bool,
+}
+
+impl OpState {
+    /// Fixes the deadline on the first poll of a call; returns it.
+    pub fn deadline(&mut self, now: f64, timeout: Option<f64>) -> Option<f64> {
+        if !self.started {
+            self.started = true;
+            self.deadline = deadline(now, timeout);
+        }
+        self.deadline
+    }
+}

@@ -1,0 +1,15 @@
+//! The virtual machine: values, the step loop, and the builtins, shared by both drivers.
+
+pub mod builtins;
+mod builtins_rt;
+pub mod call;
+pub mod exc;
+mod exec;
+pub mod format;
+pub mod func;
+pub mod objects;
+pub mod ops;
+pub mod seq;
+pub mod task;
+pub mod value;
+pub mod world;

@@ -1,0 +1,156 @@
+//! Binding call arguments to parameters, with Python's `TypeError` messages.
+
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+
+use super::exc::{type_error, Exc};
+use super::value::{Key, Value};
+use crate::lang::signature::{BindError, ParamMode, Signature};
+
+/// A call's arguments: positional values and keyword values.
+#[derive(Default, Clone)]
+pub struct Args {
+    /// Positional arguments (after `*xs` expansion).
+    pub pos: Vec<Value>,
+    /// Keyword arguments (after `**kw` expansion), in order.
+    pub kw: Vec<(Arc<str>, Value)>,
+}
+
+/// Binds `args` to `sig`: one entry per parameter, `None` where a default applies.
+/// `*args` collects a tuple and `**kwargs` a dict. `defaults` are the values of the
+/// parameters that have defaults, in parameter order, when the caller wants them filled in.
+pub fn bind(sig: &Signature, args: Args, defaults: Option<&[Value]>) -> Result<Vec<Option<Value>>, Exc> {
+    let err = |e: BindError| type_error(e.to_string());
+    let name = || sig.name.clone();
+    let mut out: Vec<Option<Value>> = vec![None; sig.params.len()];
+    let positional: Vec<usize> = sig
+        .params
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| matches!(p.mode, ParamMode::PositionalOnly | ParamMode::Normal))
+        .map(|(i, _)| i)
+        .collect();
+    let var_args = sig.params.iter().position(|p| p.mode == ParamMode::VarArgs);
+    let var_kw = sig.params.iter().position(|p| p.mode == ParamMode::VarKw);
+    let given = args.pos.len();
+    let mut extra = Vec::new();
+    for (i, v) in args.pos.into_iter().enumerate() {
+        match positional.get(i) {
+            Some(&p) => out[p] = Some(v),
+            None if var_args.is_some() => extra.push(v),
+            None => {
+                return Err(err(BindError::TooManyPositional {
+                    name: name(),
+                    min: positional.iter().filter(|&&p| sig.params[p].default.is_none()).count(),
+                    max: positional.len(),
+                    given,
+                }));
+            }
+        }
+    }
+    if let Some(v) = var_args {
+        out[v] = Some(Value::tuple(extra));
+    }
+    let mut kw_rest: IndexMap<Key, Value> = IndexMap::new();
+    for (k, v) in args.kw {
+        let found = sig.params.iter().position(|p| {
+            *p.name == *k && matches!(p.mode, ParamMode::Normal | ParamMode::KeywordOnly | ParamMode::PositionalOnly)
+        });
+        match found {
+            Some(p) if sig.params[p].mode == ParamMode::PositionalOnly && var_kw.is_none() => {
+                return Err(err(BindError::PositionalOnlyByKeyword {
+                    name: name(),
+                    param: k.to_string(),
+                }));
+            }
+            Some(p) if sig.params[p].mode != ParamMode::PositionalOnly => {
+                if out[p].is_some() {
+                    return Err(err(BindError::MultipleValues {
+                        name: name(),
+                        param: k.to_string(),
+                    }));
+                }
+                out[p] = Some(v);
+            }
+            _ if var_kw.is_some() => {
+                kw_rest.insert(Key(Value::Str(k)), v);
+            }
+            _ => {
+                return Err(err(BindError::UnexpectedKeyword {
+                    name: name(),
+                    keyword: k.to_string(),
+                }));
+            }
+        }
+    }
+    if let Some(v) = var_kw {
+        out[v] = Some(Value::dict(kw_rest));
+    }
+    let missing = |mode_ok: &dyn Fn(ParamMode) -> bool| -> Vec<String> {
+        sig.params
+            .iter()
+            .zip(&out)
+            .filter(|(p, v)| mode_ok(p.mode) && p.default.is_none() && v.is_none())
+            .map(|(p, _)| p.name.clone())
+            .collect()
+    };
+    let m = missing(&|m| matches!(m, ParamMode::PositionalOnly | ParamMode::Normal));
+    if !m.is_empty() {
+        return Err(err(BindError::Missing {
+            name: name(),
+            params: m,
+            keyword_only: false,
+        }));
+    }
+    let m = missing(&|m| m == ParamMode::KeywordOnly);
+    if !m.is_empty() {
+        return Err(err(BindError::Missing {
+            name: name(),
+            params: m,
+            keyword_only: true,
+        }));
+    }
+    if let Some(defaults) = defaults {
+        let mut next = 0;
+        for (p, v) in sig.params.iter().zip(out.iter_mut()) {
+            if p.default.is_some() {
+                if v.is_none() {
+                    *v = defaults.get(next).cloned();
+                }
+                next += 1;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Expands `*xs` into positional values.
+pub fn star_values(v: &Value) -> Result<Vec<Value>, Exc> {
+    match v {
+        Value::List(_) | Value::Tuple(_) | Value::Str(_) | Value::Range(_) | Value::Dict(_) => super::seq::to_vec(v),
+        other => Err(type_error(format!(
+            "argument after * must be an iterable, not {}",
+            other.type_name()
+        ))),
+    }
+}
+
+/// Expands `**kw` into keyword values.
+pub fn double_star_values(v: &Value) -> Result<Vec<(Arc<str>, Value)>, Exc> {
+    match v {
+        Value::Dict(d) => d
+            .items
+            .lock()
+            .iter()
+            .map(|(k, v)| match &k.0 {
+                Value::Str(s) => Ok((s.clone(), v.clone())),
+                _ => Err(type_error("keywords must be strings")),
+            })
+            .collect(),
+        other => Err(type_error(format!(
+            "argument after ** must be a mapping, not {}",
+            other.type_name()
+        ))),
+    }
+}

@@ -1,0 +1,454 @@
+//! Executing one instruction.
+
+use std::sync::Arc;
+
+use super::call::{double_star_values, star_values, Args};
+use super::exc::{exc, kind, runtime_error, type_error, Exc, Exception};
+use super::format::{format_value, repr_of, str_of};
+use super::func::{new_cell, Function};
+use super::ops;
+use super::seq;
+use super::task::{Flow, Handler, Task};
+use super::value::Value;
+use crate::compile::code::{CallShape, Capture, Op};
+use crate::sync::wait::{Ctx, Host};
+
+/// What a call produced.
+pub(super) enum Called {
+    /// A value, available now.
+    Value(Value),
+    /// Enter this function with these arguments (a frame will be pushed).
+    Enter(Arc<Function>, Args),
+    /// Blocked (seeded mode): run the call again later.
+    Pending,
+}
+
+impl Task {
+    fn pop(&mut self) -> Value {
+        self.stack.pop().expect("operand stack underflow")
+    }
+
+    fn top(&self) -> &Value {
+        self.stack.last().expect("operand stack underflow")
+    }
+
+    /// A context for calls into objects and builtins.
+    pub(super) fn ctx<'a>(&'a self, host: &'a dyn Host) -> Ctx<'a> {
+        let span = self.frames.last().map(|f| f.code.spans[f.pc.saturating_sub(1)]).unwrap_or_default();
+        Ctx {
+            world: &self.world,
+            host,
+            tid: self.tid,
+            thread: &self.thread,
+            span,
+        }
+    }
+
+    /// The call arguments on top of the stack (the stack is left as it is).
+    fn collect_args(&self, shape: CallShape) -> Result<Args, Exc> {
+        let n = self.operand_count(shape);
+        let mut vals = self.stack[self.stack.len() - n..].iter();
+        let mut args = Args::default();
+        for _ in 0..shape.positional {
+            args.pos.push(vals.next().expect("counted").clone());
+        }
+        if shape.star {
+            args.pos.extend(star_values(vals.next().expect("counted"))?);
+        }
+        if shape.kw != u32::MAX {
+            let names = self.frames.last().expect("a frame").code.kw_names[shape.kw as usize].clone();
+            for name in names.iter() {
+                args.kw.push((name.clone(), vals.next().expect("counted").clone()));
+            }
+        }
+        if shape.double_star {
+            for (k, v) in double_star_values(vals.next().expect("counted"))? {
+                if args.kw.iter().any(|(n, _)| *n == k) {
+                    return Err(type_error(format!("got multiple values for keyword argument '{k}'")));
+                }
+                args.kw.push((k, v));
+            }
+        }
+        Ok(args)
+    }
+
+    /// Finishes a call whose callee and `n` operands are on the stack.
+    fn finish_call(&mut self, n: usize, called: Called) -> Result<Flow, Exc> {
+        match called {
+            Called::Pending => Ok(Flow::Pending),
+            Called::Value(v) => {
+                let len = self.stack.len() - n - 1;
+                self.stack.truncate(len);
+                self.stack.push(v);
+                Ok(Flow::Next)
+            }
+            Called::Enter(f, args) => {
+                let len = self.stack.len() - n - 1;
+                self.stack.truncate(len);
+                self.push_frame(&f, args)?;
+                Ok(Flow::Next)
+            }
+        }
+    }
+
+    pub(super) fn exec(&mut self, op: Op, host: &dyn Host) -> Result<Flow, Exc> {
+        let frame = self.frames.last_mut().expect("a frame");
+        match op {
+            Op::Const(i) => {
+                let v = frame.code.consts[i as usize].clone();
+                self.stack.push(v);
+            }
+            Op::LoadLocal(i) => match &frame.locals[i as usize] {
+                Some(v) => {
+                    let v = v.clone();
+                    self.stack.push(v);
+                }
+                None => {
+                    let name = frame.code.local_names[i as usize].clone();
+                    return Err(exc(
+                        kind::UnboundLocalError,
+                        format!("cannot access local variable '{name}' where it is not associated with a value"),
+                    ));
+                }
+            },
+            Op::StoreLocal(i) => {
+                let v = self.stack.pop().expect("a value");
+                self.frames.last_mut().expect("a frame").locals[i as usize] = Some(v);
+            }
+            Op::DelLocal(i) => frame.locals[i as usize] = None,
+            Op::LoadCell(i) | Op::LoadFree(i) => {
+                let at = if let Op::LoadFree(_) = op { frame.code.own_cells + i } else { i };
+                let v = frame.cells[at as usize].lock().clone();
+                match v {
+                    Some(v) => self.stack.push(v),
+                    None => {
+                        let name = frame.code.cell_names.get(i as usize).cloned().unwrap_or_else(|| Arc::from("?"));
+                        return Err(exc(kind::NameError, format!("cannot access free variable '{name}' where it is not associated with a value in enclosing scope")));
+                    }
+                }
+            }
+            Op::StoreCell(i) | Op::StoreFree(i) => {
+                let at = if let Op::StoreFree(_) = op { frame.code.own_cells + i } else { i };
+                let cell = frame.cells[at as usize].clone();
+                let v = self.pop();
+                *cell.lock() = Some(v);
+            }
+            Op::LoadShared(i) => {
+                let v = self.world.shared[i as usize].lock().clone();
+                self.stack.push(v);
+            }
+            Op::StoreShared(i) => {
+                let v = self.pop();
+                let old = std::mem::replace(&mut *self.world.shared[i as usize].lock(), v);
+                drop(old);
+            }
+            Op::LoadGlobal(i) => {
+                let v = self.world.global(i);
+                self.stack.push(v);
+            }
+            Op::StoreGlobal(i) => {
+                let v = self.pop();
+                let _ = self.world.globals[i as usize].set(v);
+            }
+            Op::LoadBuiltin(b) => self.stack.push(Value::Builtin(b)),
+            Op::LoadExcType(k) => self.stack.push(Value::ExcType(k)),
+            Op::NameError(i) => {
+                let name = frame.code.names[i as usize].clone();
+                return Err(exc(kind::NameError, format!("name '{name}' is not defined")));
+            }
+            Op::Pop => {
+                self.pop();
+            }
+            Op::Dup => {
+                let v = self.top().clone();
+                self.stack.push(v);
+            }
+            Op::DupTwo => {
+                let n = self.stack.len();
+                let (a, b) = (self.stack[n - 2].clone(), self.stack[n - 1].clone());
+                self.stack.push(a);
+                self.stack.push(b);
+            }
+            Op::Rot2 => {
+                let n = self.stack.len();
+                self.stack.swap(n - 1, n - 2);
+            }
+            Op::Rot3 => {
+                let v = self.pop();
+                let n = self.stack.len();
+                self.stack.insert(n - 2, v);
+            }
+            Op::Unary(u) => {
+                let v = self.pop();
+                self.stack.push(ops::unary(u, &v)?);
+            }
+            Op::Binary(b) => {
+                let r = self.pop();
+                let l = self.pop();
+                self.stack.push(ops::binary(b, &l, &r)?);
+            }
+            Op::Compare(c) => {
+                let r = self.pop();
+                let l = self.pop();
+                self.stack.push(ops::compare(c, &l, &r)?);
+            }
+            Op::Jump(t) => frame.pc = t as usize,
+            Op::JumpIfFalse(t) | Op::JumpIfTrue(t) => {
+                let v = self.pop();
+                if v.truthy() == matches!(op, Op::JumpIfTrue(_)) {
+                    self.frames.last_mut().expect("a frame").pc = t as usize;
+                }
+            }
+            Op::JumpIfFalseOrPop(t) | Op::JumpIfTrueOrPop(t) => {
+                if self.top().truthy() == matches!(op, Op::JumpIfTrueOrPop(_)) {
+                    self.frames.last_mut().expect("a frame").pc = t as usize;
+                } else {
+                    self.pop();
+                }
+            }
+            Op::BuildList(n) => {
+                let items = self.stack.split_off(self.stack.len() - n as usize);
+                self.stack.push(Value::list(items));
+            }
+            Op::BuildTuple(n) => {
+                let items = self.stack.split_off(self.stack.len() - n as usize);
+                self.stack.push(Value::tuple(items));
+            }
+            Op::BuildDict(n) => {
+                let items = self.stack.split_off(self.stack.len() - 2 * n as usize);
+                let mut it = items.into_iter();
+                let mut pairs = Vec::with_capacity(n as usize);
+                while let (Some(k), Some(v)) = (it.next(), it.next()) {
+                    pairs.push((k, v));
+                }
+                self.stack.push(seq::dict_from(pairs)?);
+            }
+            Op::BuildString(n) => {
+                let parts = self.stack.split_off(self.stack.len() - n as usize);
+                let mut s = String::new();
+                for p in &parts {
+                    s.push_str(&str_of(p));
+                }
+                self.stack.push(Value::str(s));
+            }
+            Op::ListAppend(n) => {
+                let v = self.pop();
+                let at = self.stack.len() - 1 - n as usize;
+                if let Value::List(l) = &self.stack[at] {
+                    l.items.lock().push(v);
+                }
+            }
+            Op::DictSet(n) => {
+                let v = self.pop();
+                let k = self.pop();
+                let at = self.stack.len() - 1 - n as usize;
+                seq::set_item(&self.stack[at].clone(), &k, v)?;
+            }
+            Op::Format(conv, has_spec) => {
+                let spec = if has_spec { str_of(&self.pop()) } else { String::new() };
+                let v = self.pop();
+                let v = match conv {
+                    b'r' | b'a' => Value::str(repr_of(&v)),
+                    b's' => Value::str(str_of(&v)),
+                    _ => v,
+                };
+                self.stack.push(Value::str(format_value(&v, &spec)?));
+            }
+            Op::GetAttr(i) => {
+                let name = frame.code.names[i as usize].clone();
+                let v = self.pop();
+                let r = self.get_attr(&v, &name)?;
+                self.stack.push(r);
+            }
+            Op::SetAttr(i) => {
+                let name = frame.code.names[i as usize].clone();
+                let obj = self.pop();
+                let v = self.pop();
+                self.set_attr(&obj, name, v)?;
+            }
+            Op::GetItem => {
+                let i = self.pop();
+                let v = self.pop();
+                self.stack.push(seq::get_item(&v, &i)?);
+            }
+            Op::SetItem => {
+                let i = self.pop();
+                let c = self.pop();
+                let v = self.pop();
+                seq::set_item(&c, &i, v)?;
+            }
+            Op::DelItem => {
+                let i = self.pop();
+                let c = self.pop();
+                seq::del_item(&c, &i)?;
+            }
+            Op::GetSlice => {
+                let step = self.pop();
+                let upper = self.pop();
+                let lower = self.pop();
+                let v = self.pop();
+                self.stack.push(seq::get_slice(&v, &lower, &upper, &step)?);
+            }
+            Op::GetIter => {
+                let v = self.pop();
+                self.stack.push(Value::Iter(Box::new(seq::iter(&v)?)));
+            }
+            Op::ForIter(t) => {
+                let next = match self.stack.last_mut() {
+                    Some(Value::Iter(it)) => seq::next(it),
+                    _ => None,
+                };
+                match next {
+                    Some(v) => self.stack.push(v),
+                    None => {
+                        self.pop();
+                        self.frames.last_mut().expect("a frame").pc = t as usize;
+                    }
+                }
+            }
+            Op::Unpack(n) => {
+                let v = self.pop();
+                let items = seq::to_vec(&v).map_err(|_| type_error(format!("cannot unpack non-iterable {} object", v.type_name())))?;
+                let n = n as usize;
+                if items.len() < n {
+                    return Err(super::exc::value_error(format!("not enough values to unpack (expected {n}, got {})", items.len())));
+                }
+                if items.len() > n {
+                    return Err(super::exc::value_error(format!("too many values to unpack (expected {n})")));
+                }
+                self.stack.extend(items.into_iter().rev());
+            }
+            Op::Call(shape) => {
+                let n = self.operand_count(shape);
+                let callee = self.stack[self.stack.len() - n - 1].clone();
+                let args = self.collect_args(shape)?;
+                let called = self.call_value(host, callee, args)?;
+                return self.finish_call(n, called);
+            }
+            Op::CallMethod(i, shape) => {
+                let name = frame.code.names[i as usize].clone();
+                let internal = frame.code.internal;
+                let n = self.operand_count(shape);
+                let receiver = self.stack[self.stack.len() - n - 1].clone();
+                let args = self.collect_args(shape)?;
+                let called = self.call_method(host, &receiver, &name, args, internal)?;
+                return self.finish_call(n, called);
+            }
+            Op::Spawn(shape) | Op::SpawnMethod(_, shape) => {
+                let method = match op {
+                    Op::SpawnMethod(i, _) => Some(frame.code.names[i as usize].clone()),
+                    _ => None,
+                };
+                let n = self.operand_count(shape);
+                let target = self.stack[self.stack.len() - n - 1].clone();
+                let target = match method {
+                    Some(m) => Value::Method(Arc::new((target, m))),
+                    None => target,
+                };
+                let args = self.collect_args(shape)?;
+                let thread = self.spawn(host, target, args)?;
+                return self.finish_call(n, Called::Value(thread));
+            }
+            Op::MakeFunction { code, defaults } => {
+                let code = self.world.program.codes[code as usize].clone();
+                let defaults = self.stack.split_off(self.stack.len() - defaults as usize);
+                let frame = self.frames.last_mut().expect("a frame");
+                let cells = code
+                    .captures
+                    .iter()
+                    .map(|c| match *c {
+                        Capture::Cell(i) => frame.cells[i as usize].clone(),
+                        Capture::Free(i) => frame.cells[(frame.code.own_cells + i) as usize].clone(),
+                        Capture::Local(i) => {
+                            let cell = new_cell();
+                            *cell.lock() = frame.locals[i as usize].clone();
+                            cell
+                        }
+                    })
+                    .collect();
+                self.stack.push(Value::Func(Function::new(code, defaults, cells)));
+            }
+            Op::Return => {
+                let v = self.pop();
+                let f = self.frames.pop().expect("a frame");
+                self.stack.truncate(f.base);
+                if self.frames.is_empty() {
+                    return Ok(Flow::Finished);
+                }
+                self.stack.push(v);
+            }
+            Op::Raise => {
+                let v = self.pop();
+                return Err(match v {
+                    Value::Exception(e) => e,
+                    Value::ExcType(k) => Exception::new(k, Vec::new()),
+                    _ => type_error("exceptions must derive from BaseException"),
+                });
+            }
+            Op::Reraise => {
+                let current = self.frames.iter().rev().find_map(|f| f.handling.last().cloned());
+                return Err(current.unwrap_or_else(|| runtime_error("No active exception to reraise")));
+            }
+            Op::RaiseTop => {
+                return Err(match self.pop() {
+                    Value::Exception(e) => e,
+                    _ => runtime_error("internal error: no error to raise again"),
+                });
+            }
+            Op::SetupExcept(t) => {
+                let depth = self.stack.len();
+                let frame = self.frames.last_mut().expect("a frame");
+                let handling = frame.handling.len();
+                frame.handlers.push(Handler { target: t, depth, handling });
+            }
+            Op::PopBlock => {
+                frame.handlers.pop();
+            }
+            Op::EnterHandler => {
+                if let Value::Exception(e) = self.pop() {
+                    self.frames.last_mut().expect("a frame").handling.push(e);
+                }
+            }
+            Op::ExitHandler => {
+                frame.handling.pop();
+            }
+            Op::MatchExc(c) => {
+                let types = frame.code.consts[c as usize].clone();
+                let v = self.pop();
+                let matched = match (&v, &types) {
+                    (Value::Exception(e), Value::Tuple(ts)) => ts.iter().any(|t| matches!(t, Value::ExcType(k) if e.kind.is_a(*k))),
+                    _ => false,
+                };
+                self.stack.push(Value::Bool(matched));
+            }
+            Op::EnterWith => return self.enter_with(host),
+            Op::ExitWith => return self.exit_with(host),
+            Op::Assert(with_msg) => {
+                let msg = with_msg.then(|| self.pop());
+                let test = self.pop();
+                if !test.truthy() {
+                    let args = msg.map_or_else(Vec::new, |m| vec![m]);
+                    return Err(Exception::new(kind::AssertionError, args));
+                }
+            }
+            Op::NewObject { kind, name, shape } => {
+                let name = frame.code.names[name as usize].clone();
+                let n = self.operand_count(shape);
+                let args = self.collect_args(shape)?;
+                let obj = self.new_object(host, kind, name, args)?;
+                let len = self.stack.len() - n;
+                self.stack.truncate(len);
+                self.stack.push(obj);
+            }
+            Op::NewThreadBlock { code, name, daemon } => {
+                let code = self.world.program.codes[code as usize].clone();
+                let name = frame.code.names[name as usize].clone();
+                let func = Value::Func(Function::new(code, Vec::new(), Vec::new()));
+                let t = self.new_thread_block(host, name, daemon, func)?;
+                self.stack.push(t);
+            }
+            Op::StartThreadBlocks => self.start_thread_blocks(host)?,
+        }
+        Ok(Flow::Next)
+    }
+}

@@ -1,0 +1,337 @@
+//! Operators with Python's meaning and Python's error messages.
+
+use std::cmp::Ordering;
+
+use super::exc::{exc, kind, type_error, value_error, Exc};
+use super::value::{Num, Value};
+use crate::syntax::ast::{BinOp, CmpOp, UnaryOp};
+
+fn overflow() -> Exc {
+    exc(kind::OverflowError, "integer overflow: thr integers are 64-bit")
+}
+
+fn unsupported(op: &str, a: &Value, b: &Value) -> Exc {
+    type_error(format!(
+        "unsupported operand type(s) for {op}: '{}' and '{}'",
+        a.type_name(),
+        b.type_name()
+    ))
+}
+
+fn repeat<T: Clone>(items: &[T], n: i64) -> Vec<T> {
+    let n = n.max(0) as usize;
+    let mut out = Vec::with_capacity(items.len() * n);
+    for _ in 0..n {
+        out.extend_from_slice(items);
+    }
+    out
+}
+
+/// `a op b`.
+pub fn binary(op: BinOp, a: &Value, b: &Value) -> Result<Value, Exc> {
+    if let (Some(x), Some(y)) = (a.as_num(), b.as_num()) {
+        if matches!(op, BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor) {
+            if let (Value::Bool(p), Value::Bool(q)) = (a, b) {
+                return Ok(Value::Bool(match op {
+                    BinOp::BitAnd => p & q,
+                    BinOp::BitOr => p | q,
+                    _ => p ^ q,
+                }));
+            }
+        }
+        return arith(op, x, y, a, b);
+    }
+    match (op, a, b) {
+        (BinOp::Add, Value::Str(x), Value::Str(y)) => Ok(Value::str(format!("{x}{y}"))),
+        (BinOp::Add, Value::Str(_), other) => Err(type_error(format!(
+            "can only concatenate str (not \"{}\") to str",
+            other.type_name()
+        ))),
+        (BinOp::Add, Value::List(x), Value::List(y)) => {
+            let mut v = x.items.lock().clone();
+            v.extend(y.items.lock().iter().cloned());
+            Ok(Value::list(v))
+        }
+        (BinOp::Add, Value::List(_), other) => Err(type_error(format!(
+            "can only concatenate list (not \"{}\") to list",
+            other.type_name()
+        ))),
+        (BinOp::Add, Value::Tuple(x), Value::Tuple(y)) => {
+            Ok(Value::tuple(x.iter().chain(y.iter()).cloned().collect()))
+        }
+        (BinOp::Add, Value::Tuple(_), other) => Err(type_error(format!(
+            "can only concatenate tuple (not \"{}\") to tuple",
+            other.type_name()
+        ))),
+        (BinOp::Mul, Value::Str(s), n) | (BinOp::Mul, n, Value::Str(s)) => match int_of(n) {
+            Some(k) => Ok(Value::str(s.repeat(k.max(0) as usize))),
+            None => Err(type_error(format!("can't multiply sequence by non-int of type '{}'", n.type_name()))),
+        },
+        (BinOp::Mul, Value::List(l), n) | (BinOp::Mul, n, Value::List(l)) => match int_of(n) {
+            Some(k) => Ok(Value::list(repeat(&l.items.lock(), k))),
+            None => Err(type_error(format!("can't multiply sequence by non-int of type '{}'", n.type_name()))),
+        },
+        (BinOp::Mul, Value::Tuple(t), n) | (BinOp::Mul, n, Value::Tuple(t)) => match int_of(n) {
+            Some(k) => Ok(Value::tuple(repeat(t, k))),
+            None => Err(type_error(format!("can't multiply sequence by non-int of type '{}'", n.type_name()))),
+        },
+        (BinOp::Mod, Value::Str(s), args) => super::format::percent_format(s, args).map(Value::str),
+        _ => Err(unsupported(op.symbol(), a, b)),
+    }
+}
+
+fn int_of(v: &Value) -> Option<i64> {
+    match v {
+        Value::Int(i) => Some(*i),
+        Value::Bool(b) => Some(*b as i64),
+        _ => None,
+    }
+}
+
+fn arith(op: BinOp, x: Num, y: Num, a: &Value, b: &Value) -> Result<Value, Exc> {
+    if let (Num::Int(i), Num::Int(j)) = (x, y) {
+        return int_arith(op, i, j);
+    }
+    if matches!(op, BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor | BinOp::Shl | BinOp::Shr) {
+        return Err(unsupported(op.symbol(), a, b));
+    }
+    let (f, g) = (x.to_f64(), y.to_f64());
+    Ok(Value::Float(match op {
+        BinOp::Add => f + g,
+        BinOp::Sub => f - g,
+        BinOp::Mul => f * g,
+        BinOp::Div => {
+            if g == 0.0 {
+                return Err(exc(kind::ZeroDivisionError, "float division by zero"));
+            }
+            f / g
+        }
+        BinOp::FloorDiv => {
+            if g == 0.0 {
+                return Err(exc(kind::ZeroDivisionError, "float floor division by zero"));
+            }
+            (f / g).floor()
+        }
+        BinOp::Mod => {
+            if g == 0.0 {
+                return Err(exc(kind::ZeroDivisionError, "float modulo"));
+            }
+            let r = f % g;
+            if r != 0.0 && (r < 0.0) != (g < 0.0) { r + g } else { r }
+        }
+        BinOp::Pow => {
+            if f == 0.0 && g < 0.0 {
+                return Err(exc(kind::ZeroDivisionError, "0.0 cannot be raised to a negative power"));
+            }
+            f.powf(g)
+        }
+        _ => unreachable!("bitwise handled above"),
+    }))
+}
+
+fn int_arith(op: BinOp, i: i64, j: i64) -> Result<Value, Exc> {
+    let checked = |r: Option<i64>| r.map(Value::Int).ok_or_else(overflow);
+    match op {
+        BinOp::Add => checked(i.checked_add(j)),
+        BinOp::Sub => checked(i.checked_sub(j)),
+        BinOp::Mul => checked(i.checked_mul(j)),
+        BinOp::Div => {
+            if j == 0 {
+                return Err(exc(kind::ZeroDivisionError, "division by zero"));
+            }
+            Ok(Value::Float(i as f64 / j as f64))
+        }
+        BinOp::FloorDiv => {
+            if j == 0 {
+                return Err(exc(kind::ZeroDivisionError, "integer division or modulo by zero"));
+            }
+            if i == i64::MIN && j == -1 {
+                return Err(overflow());
+            }
+            let q = i / j;
+            Ok(Value::Int(if i % j != 0 && ((i < 0) != (j < 0)) { q - 1 } else { q }))
+        }
+        BinOp::Mod => {
+            if j == 0 {
+                return Err(exc(kind::ZeroDivisionError, "integer modulo by zero"));
+            }
+            let r = i.wrapping_rem(j);
+            Ok(Value::Int(if r != 0 && ((r < 0) != (j < 0)) { r + j } else { r }))
+        }
+        BinOp::Pow => {
+            if j < 0 {
+                if i == 0 {
+                    return Err(exc(kind::ZeroDivisionError, "0.0 cannot be raised to a negative power"));
+                }
+                return Ok(Value::Float((i as f64).powf(j as f64)));
+            }
+            checked(u32::try_from(j).ok().and_then(|e| i.checked_pow(e)))
+        }
+        BinOp::BitAnd => Ok(Value::Int(i & j)),
+        BinOp::BitOr => Ok(Value::Int(i | j)),
+        BinOp::BitXor => Ok(Value::Int(i ^ j)),
+        BinOp::Shl => {
+            if j < 0 {
+                return Err(value_error("negative shift count"));
+            }
+            if j >= 64 || (i != 0 && (i << j) >> j != i) {
+                return if i == 0 { Ok(Value::Int(0)) } else { Err(overflow()) };
+            }
+            Ok(Value::Int(i << j))
+        }
+        BinOp::Shr => {
+            if j < 0 {
+                return Err(value_error("negative shift count"));
+            }
+            Ok(Value::Int(if j >= 64 { if i < 0 { -1 } else { 0 } } else { i >> j }))
+        }
+    }
+}
+
+/// `op v`.
+pub fn unary(op: UnaryOp, v: &Value) -> Result<Value, Exc> {
+    match (op, v) {
+        (UnaryOp::Not, v) => Ok(Value::Bool(!v.truthy())),
+        (UnaryOp::Neg, Value::Int(i)) => i.checked_neg().map(Value::Int).ok_or_else(overflow),
+        (UnaryOp::Neg, Value::Bool(b)) => Ok(Value::Int(-(*b as i64))),
+        (UnaryOp::Neg, Value::Float(f)) => Ok(Value::Float(-f)),
+        (UnaryOp::Pos, Value::Int(_) | Value::Float(_)) => Ok(v.clone()),
+        (UnaryOp::Pos, Value::Bool(b)) => Ok(Value::Int(*b as i64)),
+        (UnaryOp::Invert, Value::Int(i)) => Ok(Value::Int(!i)),
+        (UnaryOp::Invert, Value::Bool(b)) => Ok(Value::Int(!(*b as i64))),
+        (op, v) => Err(type_error(format!("bad operand type for unary {}: '{}'", op.symbol(), v.type_name()))),
+    }
+}
+
+/// Python's ordering of two values, or `None` when they can't be ordered.
+pub fn order(a: &Value, b: &Value) -> Option<Ordering> {
+    match (a, b) {
+        _ if a.as_num().is_some() && b.as_num().is_some() => {
+            match (a.as_num()?, b.as_num()?) {
+                (Num::Int(x), Num::Int(y)) => Some(x.cmp(&y)),
+                (x, y) => x.to_f64().partial_cmp(&y.to_f64()),
+            }
+        }
+        (Value::Str(x), Value::Str(y)) => Some(x.cmp(y)),
+        (Value::Tuple(x), Value::Tuple(y)) => seq_order(x, y),
+        (Value::List(x), Value::List(y)) => {
+            let (x, y) = (x.items.lock().clone(), y.items.lock().clone());
+            seq_order(&x, &y)
+        }
+        _ => None,
+    }
+}
+
+fn seq_order(x: &[Value], y: &[Value]) -> Option<Ordering> {
+    for (a, b) in x.iter().zip(y) {
+        if !a.eq(b) {
+            return order(a, b);
+        }
+    }
+    Some(x.len().cmp(&y.len()))
+}
+
+/// `a < b` with Python's error for values that can't be compared.
+pub fn less_than(a: &Value, b: &Value) -> Result<bool, Exc> {
+    compare(CmpOp::Lt, a, b).map(|v| v.truthy())
+}
+
+/// `a op b` for comparison operators.
+pub fn compare(op: CmpOp, a: &Value, b: &Value) -> Result<Value, Exc> {
+    let result = match op {
+        CmpOp::Eq => a.eq(b),
+        CmpOp::Ne => !a.eq(b),
+        CmpOp::Is => a.is(b),
+        CmpOp::IsNot => !a.is(b),
+        CmpOp::In => contains(b, a)?,
+        CmpOp::NotIn => !contains(b, a)?,
+        CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge => {
+            let Some(ord) = order(a, b) else {
+                // NaN compares false; anything else unorderable is a TypeError.
+                if matches!((a, b), (Value::Float(_), _) | (_, Value::Float(_))) && a.as_num().is_some() && b.as_num().is_some() {
+                    return Ok(Value::Bool(false));
+                }
+                return Err(type_error(format!(
+                    "'{}' not supported between instances of '{}' and '{}'",
+                    op.symbol(),
+                    a.type_name(),
+                    b.type_name()
+                )));
+            };
+            match op {
+                CmpOp::Lt => ord == Ordering::Less,
+                CmpOp::Le => ord != Ordering::Greater,
+                CmpOp::Gt => ord == Ordering::Greater,
+                _ => ord != Ordering::Less,
+            }
+        }
+    };
+    Ok(Value::Bool(result))
+}
+
+/// `item in container`.
+pub fn contains(container: &Value, item: &Value) -> Result<bool, Exc> {
+    match container {
+        Value::Str(s) => match item {
+            Value::Str(sub) => Ok(s.contains(&**sub)),
+            other => Err(type_error(format!(
+                "'in <string>' requires string as left operand, not {}",
+                other.type_name()
+            ))),
+        },
+        Value::List(l) => Ok(l.items.lock().iter().any(|x| x.eq(item))),
+        Value::Tuple(t) => Ok(t.iter().any(|x| x.eq(item))),
+        Value::Dict(d) => {
+            let key = item.to_key().map_err(type_error)?;
+            Ok(d.items.lock().contains_key(&key))
+        }
+        Value::Range(r) => Ok(match int_of(item) {
+            Some(i) => {
+                let (start, stop, step) = **r;
+                if step > 0 {
+                    i >= start && i < stop && (i - start) % step == 0
+                } else {
+                    i <= start && i > stop && (start - i) % (-step) == 0
+                }
+            }
+            None => false,
+        }),
+        other => Err(type_error(format!("argument of type '{}' is not iterable", other.type_name()))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn int(i: i64) -> Value {
+        Value::Int(i)
+    }
+
+    #[test]
+    fn integer_division_floors_like_python() {
+        for (a, b, q, r) in [(7, 2, 3, 1), (-7, 2, -4, 1), (7, -2, -4, -1), (-7, -2, 3, -1), (6, 3, 2, 0)] {
+            assert!(binary(BinOp::FloorDiv, &int(a), &int(b)).unwrap().eq(&int(q)), "{a} // {b}");
+            assert!(binary(BinOp::Mod, &int(a), &int(b)).unwrap().eq(&int(r)), "{a} % {b}");
+        }
+    }
+
+    #[test]
+    fn errors_carry_python_messages() {
+        let e = binary(BinOp::Div, &int(1), &int(0)).unwrap_err();
+        assert_eq!(e.headline(), "ZeroDivisionError: division by zero");
+        let e = binary(BinOp::Add, &Value::str("a"), &int(1)).unwrap_err();
+        assert_eq!(e.message(), "can only concatenate str (not \"int\") to str");
+        let e = compare(CmpOp::Lt, &Value::str("a"), &int(1)).unwrap_err();
+        assert_eq!(e.message(), "'<' not supported between instances of 'str' and 'int'");
+        assert!(binary(BinOp::Mul, &int(i64::MAX), &int(2)).is_err());
+    }
+
+    #[test]
+    fn mixed_numbers_and_sequences() {
+        assert!(binary(BinOp::Add, &int(1), &Value::Float(0.5)).unwrap().eq(&Value::Float(1.5)));
+        assert!(binary(BinOp::Pow, &int(2), &int(-1)).unwrap().eq(&Value::Float(0.5)));
+        assert!(compare(CmpOp::Lt, &Value::tuple(vec![int(1), int(2)]), &Value::tuple(vec![int(1), int(3)])).unwrap().truthy());
+        assert!(contains(&Value::list(vec![int(1), int(2)]), &Value::Float(2.0)).unwrap());
+    }
+}

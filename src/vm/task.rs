@@ -1,0 +1,260 @@
+//! A scenario thread's execution state as data: frames and an operand stack.
+//!
+//! [`Task::step`] runs the thread until it has taken one visible step and stopped before
+//! the next (or blocked, or finished). The free driver calls it in a loop on the thread's
+//! own OS thread; the seeded driver interleaves the tasks of all threads on one OS thread.
+
+use std::sync::Arc;
+
+use super::call::Args;
+use super::exc::{exc, kind, Exc, TraceEntry};
+use super::func::{new_cell, Cell, Function};
+use super::value::Value;
+use super::world::World;
+use crate::compile::code::{Code, Op};
+use crate::sync::wait::{Host, OpState, Tid};
+use crate::sync::Object;
+
+/// Frames deeper than this raise `RecursionError` (a `RuntimeError`).
+pub const MAX_FRAMES: usize = 1000;
+
+/// An exception handler set up by `SetupExcept`.
+#[derive(Debug, Clone, Copy)]
+pub struct Handler {
+    /// Where to continue.
+    pub target: u32,
+    /// Operand-stack height to restore.
+    pub depth: usize,
+    /// Number of errors being handled to restore.
+    pub handling: usize,
+}
+
+/// One function activation.
+pub struct Frame {
+    /// The code being run.
+    pub code: Arc<Code>,
+    /// The next instruction.
+    pub pc: usize,
+    /// Local slots (`None`: unbound).
+    pub locals: Vec<Option<Value>>,
+    /// Own cells, then captured cells.
+    pub cells: Vec<Cell>,
+    /// Active exception handlers, innermost last.
+    pub handlers: Vec<Handler>,
+    /// Errors being handled by `except` clauses (for bare `raise`), innermost last.
+    pub handling: Vec<Exc>,
+    /// Operand-stack height when the frame was entered.
+    pub base: usize,
+}
+
+/// What one call of [`Task::step`] ended with.
+pub enum Step {
+    /// Took a visible step; stopped before the next one.
+    Ran,
+    /// Blocked in a visible step; call again when woken.
+    Blocked,
+    /// The thread's code finished; `Some` holds an uncaught error.
+    Finished(Option<Exc>),
+}
+
+/// A scenario thread being run.
+pub struct Task {
+    /// The thread's number.
+    pub tid: Tid,
+    /// Its Thread object.
+    pub thread: Arc<Object>,
+    /// The run.
+    pub world: Arc<World>,
+    /// Call stack, innermost last.
+    pub frames: Vec<Frame>,
+    /// Operand stack shared by the frames.
+    pub stack: Vec<Value>,
+    /// State of a blocking call in progress.
+    pub op: OpState,
+}
+
+/// How an instruction ended.
+pub(super) enum Flow {
+    /// Go on with the next instruction.
+    Next,
+    /// Blocked: run this instruction again later.
+    Pending,
+    /// The outermost frame returned.
+    Finished,
+}
+
+impl Task {
+    /// A task that runs the main thread's code.
+    pub fn main(world: Arc<World>, thread: Arc<Object>) -> Task {
+        let code = world.program.codes[world.program.main as usize].clone();
+        let mut t = Task::empty(world, thread);
+        t.frames.push(Frame::new(code, 0));
+        t
+    }
+
+    /// A task that runs `entry.func(*entry.args, **entry.kwargs)` (through the prelude's
+    /// `__thr_run`, so that errors and returns behave as in any call).
+    pub fn thread(world: Arc<World>, thread: Arc<Object>, func: Value, args: Vec<Value>, kwargs: Value) -> Result<Task, Exc> {
+        let runner = world.prelude("__thr_run");
+        let mut t = Task::empty(world, thread);
+        let Value::Func(f) = runner else {
+            return Err(exc(kind::RuntimeError, "the prelude is missing __thr_run"));
+        };
+        t.push_frame(&f, Args {
+            pos: vec![func, Value::tuple(args), kwargs],
+            kw: Vec::new(),
+        })?;
+        Ok(t)
+    }
+
+    fn empty(world: Arc<World>, thread: Arc<Object>) -> Task {
+        let tid = thread.as_thread().map_or(0, |t| t.tid);
+        Task {
+            tid,
+            thread,
+            world,
+            frames: Vec::new(),
+            stack: Vec::with_capacity(32),
+            op: OpState::default(),
+        }
+    }
+
+    /// Enters function `f` with `args`.
+    pub(super) fn push_frame(&mut self, f: &Arc<Function>, args: Args) -> Result<(), Exc> {
+        if self.frames.len() >= MAX_FRAMES {
+            return Err(exc(kind::RuntimeError, "maximum recursion depth exceeded"));
+        }
+        let code = f.code.clone();
+        let bound = super::call::bind(&code.params, args, Some(&f.defaults))?;
+        let mut frame = Frame::new(code, self.stack.len());
+        for (slot, v) in bound.into_iter().enumerate() {
+            frame.locals[slot] = v;
+        }
+        for &(slot, cell) in &frame.code.param_cells {
+            *frame.cells[cell as usize].lock() = frame.locals[slot as usize].take();
+        }
+        frame.cells.extend(f.cells.iter().cloned());
+        self.frames.push(frame);
+        Ok(())
+    }
+
+    /// Runs until one visible step is done and the next is reached, or the thread blocks
+    /// or ends.
+    pub fn step(&mut self, host: &dyn Host) -> Step {
+        let mut took_step = false;
+        loop {
+            let Some(frame) = self.frames.last_mut() else {
+                return Step::Finished(None);
+            };
+            let pc = frame.pc;
+            let op = frame.code.ops[pc];
+            let visible = self.is_visible(op);
+            if visible && took_step {
+                return Step::Ran;
+            }
+            self.frames.last_mut().expect("a frame").pc = pc + 1;
+            match self.exec(op, host) {
+                Ok(Flow::Next) => self.op = OpState::default(),
+                Ok(Flow::Pending) => {
+                    if let Some(f) = self.frames.last_mut() {
+                        f.pc = pc;
+                    }
+                    return Step::Blocked;
+                }
+                Ok(Flow::Finished) => return Step::Finished(None),
+                Err(e) => {
+                    self.op = OpState::default();
+                    if let Some(uncaught) = self.unwind(e) {
+                        return Step::Finished(Some(uncaught));
+                    }
+                }
+            }
+            took_step |= visible;
+        }
+    }
+
+    /// True when `op` (about to run) is a step other threads can observe.
+    fn is_visible(&self, op: Op) -> bool {
+        match op {
+            Op::LoadShared(_) | Op::StoreShared(_) | Op::Spawn(_) | Op::SpawnMethod(..) | Op::StartThreadBlocks => true,
+            Op::EnterWith | Op::ExitWith => matches!(self.stack.last(), Some(Value::Object(_))),
+            Op::CallMethod(_, shape) => {
+                let n = self.operand_count(shape);
+                matches!(self.stack.get(self.stack.len().wrapping_sub(n + 1)), Some(Value::Object(_)))
+            }
+            Op::Call(shape) => {
+                let n = self.operand_count(shape);
+                match self.stack.get(self.stack.len().wrapping_sub(n + 1)) {
+                    Some(Value::Builtin(b)) => VISIBLE_BUILTINS.contains(&b.name()),
+                    Some(Value::Method(m)) => matches!(m.0, Value::Object(_)),
+                    _ => false,
+                }
+            }
+            _ => false,
+        }
+    }
+
+    /// Operands a call with `shape` has above its callee.
+    pub(super) fn operand_count(&self, shape: crate::compile::code::CallShape) -> usize {
+        let kw = if shape.kw == u32::MAX {
+            0
+        } else {
+            self.frames.last().map_or(0, |f| f.code.kw_names[shape.kw as usize].len())
+        };
+        shape.positional as usize + shape.star as usize + kw + shape.double_star as usize
+    }
+
+    /// Unwinds to the nearest handler; returns the error if no frame handles it.
+    fn unwind(&mut self, e: Exc) -> Option<Exc> {
+        loop {
+            let frame = self.frames.last_mut()?;
+            if !frame.code.internal {
+                let span = frame.code.spans[frame.pc.saturating_sub(1)];
+                e.traceback.lock().push(TraceEntry {
+                    function: frame.code.name.clone(),
+                    span,
+                });
+            }
+            if let Some(h) = frame.handlers.pop() {
+                frame.handling.truncate(h.handling);
+                frame.pc = h.target as usize;
+                self.stack.truncate(h.depth);
+                self.stack.push(Value::Exception(e));
+                return None;
+            }
+            let f = self.frames.pop().expect("a frame");
+            self.stack.truncate(f.base);
+            if self.frames.is_empty() {
+                return Some(e);
+            }
+        }
+    }
+
+    /// The span of the instruction being run (for reports).
+    pub fn current_span(&self) -> crate::syntax::Span {
+        self.frames
+            .iter()
+            .rev()
+            .find(|f| !f.code.internal)
+            .map(|f| f.code.spans[f.pc.min(f.code.spans.len() - 1)])
+            .unwrap_or_default()
+    }
+}
+
+/// Builtins whose calls are visible steps.
+pub const VISIBLE_BUILTINS: &[&str] = &["print", "sleep", "active_count", "enumerate", "wait", "as_completed"];
+
+impl Frame {
+    /// A fresh activation of `code` with the operand stack at `base`.
+    pub fn new(code: Arc<Code>, base: usize) -> Frame {
+        Frame {
+            locals: vec![None; code.locals as usize],
+            cells: (0..code.own_cells).map(|_| new_cell()).collect(),
+            handlers: Vec::new(),
+            handling: Vec::new(),
+            pc: 0,
+            base,
+            code,
+        }
+    }
+}

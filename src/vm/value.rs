@@ -1,0 +1,302 @@
+//! Runtime values: what a scenario's variables hold.
+//!
+//! Values are cheap to clone: scalars inline, everything else behind an `Arc`. Lists and
+//! dicts are shared mutable containers (one method call locks them once, so a call is
+//! atomic as under CPython's GIL). Objects compare and hash by identity using their
+//! sequential id, never their address, so nothing machine-dependent leaks into output.
+
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+use parking_lot::Mutex;
+
+use super::exc::{ExcKind, Exception};
+use super::func::Function;
+use crate::sync::Object;
+
+/// A runtime value.
+#[derive(Clone)]
+pub enum Value {
+    /// `None`.
+    None,
+    /// `True` / `False`.
+    Bool(bool),
+    /// A 64-bit integer.
+    Int(i64),
+    /// A float.
+    Float(f64),
+    /// An immutable string.
+    Str(Arc<str>),
+    /// An immutable tuple.
+    Tuple(Arc<[Value]>),
+    /// A mutable list.
+    List(Arc<List>),
+    /// A mutable dict (insertion-ordered).
+    Dict(Arc<Dict>),
+    /// `range(start, stop, step)`.
+    Range(Arc<(i64, i64, i64)>),
+    /// A `def` or `lambda`.
+    Func(Arc<Function>),
+    /// A builtin function.
+    Builtin(super::builtins::Builtin),
+    /// A method bound to its receiver (`guard.acquire` used as a value).
+    Method(Arc<(Value, Arc<str>)>),
+    /// A synchronisation object, thread, pool, future or local.
+    Object(Arc<Object>),
+    /// An error type such as `ValueError`.
+    ExcType(ExcKind),
+    /// A raised or created error.
+    Exception(Arc<Exception>),
+    /// An iteration in progress (only ever on a thread's operand stack).
+    Iter(Box<IterState>),
+}
+
+/// Where an iteration is.
+#[derive(Clone)]
+pub enum IterState {
+    /// Over a list, tuple or string by position (a list is re-read each step, as Python does).
+    Seq(Value, usize),
+    /// Over a range: next value, stop, step.
+    Range(i64, i64, i64),
+    /// Over a snapshot (dict keys).
+    Items(Arc<[Value]>, usize),
+}
+
+impl std::fmt::Debug for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&super::format::repr_of(self))
+    }
+}
+
+/// A list's storage.
+#[derive(Default)]
+pub struct List {
+    /// The items; locked for each operation.
+    pub items: Mutex<Vec<Value>>,
+}
+
+/// A dict's storage.
+#[derive(Default)]
+pub struct Dict {
+    /// The entries in insertion order; locked for each operation.
+    pub items: Mutex<IndexMap<Key, Value>>,
+}
+
+impl Value {
+    /// A string value.
+    pub fn str(s: impl Into<Arc<str>>) -> Value {
+        Value::Str(s.into())
+    }
+
+    /// A new list.
+    pub fn list(items: Vec<Value>) -> Value {
+        Value::List(Arc::new(List {
+            items: Mutex::new(items),
+        }))
+    }
+
+    /// A new tuple.
+    pub fn tuple(items: Vec<Value>) -> Value {
+        Value::Tuple(items.into())
+    }
+
+    /// A new dict.
+    pub fn dict(items: IndexMap<Key, Value>) -> Value {
+        Value::Dict(Arc::new(Dict {
+            items: Mutex::new(items),
+        }))
+    }
+
+    /// Python's type name, as in error messages (`'int' object is not callable`).
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::None => "NoneType",
+            Value::Bool(_) => "bool",
+            Value::Int(_) => "int",
+            Value::Float(_) => "float",
+            Value::Str(_) => "str",
+            Value::Tuple(_) => "tuple",
+            Value::List(_) => "list",
+            Value::Dict(_) => "dict",
+            Value::Range(_) => "range",
+            Value::Func(_) => "function",
+            Value::Builtin(_) => "builtin_function_or_method",
+            Value::Method(_) => "method",
+            Value::Object(o) => o.py_type(),
+            Value::ExcType(_) => "type",
+            Value::Exception(e) => e.kind.name(),
+            Value::Iter(_) => "iterator",
+        }
+    }
+
+    /// Python truthiness.
+    pub fn truthy(&self) -> bool {
+        match self {
+            Value::None => false,
+            Value::Bool(b) => *b,
+            Value::Int(i) => *i != 0,
+            Value::Float(f) => *f != 0.0,
+            Value::Str(s) => !s.is_empty(),
+            Value::Tuple(t) => !t.is_empty(),
+            Value::List(l) => !l.items.lock().is_empty(),
+            Value::Dict(d) => !d.items.lock().is_empty(),
+            Value::Range(r) => range_len(r.0, r.1, r.2) > 0,
+            _ => true,
+        }
+    }
+
+    /// `is`: identity for objects and containers, value for immutable scalars.
+    pub fn is(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::None, Value::None) => true,
+            (Value::Bool(a), Value::Bool(b)) => a == b,
+            (Value::Int(a), Value::Int(b)) => a == b,
+            (Value::Float(a), Value::Float(b)) => a.to_bits() == b.to_bits(),
+            (Value::Str(a), Value::Str(b)) => Arc::ptr_eq(a, b) || a == b,
+            (Value::Tuple(a), Value::Tuple(b)) => Arc::ptr_eq(a, b),
+            (Value::List(a), Value::List(b)) => Arc::ptr_eq(a, b),
+            (Value::Dict(a), Value::Dict(b)) => Arc::ptr_eq(a, b),
+            (Value::Func(a), Value::Func(b)) => Arc::ptr_eq(a, b),
+            (Value::Object(a), Value::Object(b)) => Arc::ptr_eq(a, b),
+            (Value::Exception(a), Value::Exception(b)) => Arc::ptr_eq(a, b),
+            (Value::ExcType(a), Value::ExcType(b)) => a == b,
+            (Value::Builtin(a), Value::Builtin(b)) => a == b,
+            _ => false,
+        }
+    }
+
+    /// Python `==`.
+    pub fn eq(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::Int(_) | Value::Float(_) | Value::Bool(_), Value::Int(_) | Value::Float(_) | Value::Bool(_)) => {
+                match (self.as_num(), other.as_num()) {
+                    (Some(Num::Int(a)), Some(Num::Int(b))) => a == b,
+                    (Some(a), Some(b)) => a.to_f64() == b.to_f64(),
+                    _ => false,
+                }
+            }
+            (Value::Str(a), Value::Str(b)) => a == b,
+            (Value::Tuple(a), Value::Tuple(b)) => seq_eq(a, b),
+            (Value::List(a), Value::List(b)) => {
+                Arc::ptr_eq(a, b) || {
+                    let (x, y) = (a.items.lock().clone(), b.items.lock().clone());
+                    seq_eq(&x, &y)
+                }
+            }
+            (Value::Dict(a), Value::Dict(b)) => {
+                Arc::ptr_eq(a, b) || {
+                    let (x, y) = (a.items.lock().clone(), b.items.lock().clone());
+                    x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| v.eq(w)))
+                }
+            }
+            (Value::Range(a), Value::Range(b)) => a == b,
+            (Value::Method(a), Value::Method(b)) => a.0.is(&b.0) && a.1 == b.1,
+            _ => self.is(other),
+        }
+    }
+
+    /// The value as a number, for arithmetic (`bool` counts as an int, as in Python).
+    pub fn as_num(&self) -> Option<Num> {
+        match self {
+            Value::Int(i) => Some(Num::Int(*i)),
+            Value::Bool(b) => Some(Num::Int(*b as i64)),
+            Value::Float(f) => Some(Num::Float(*f)),
+            _ => None,
+        }
+    }
+
+    /// A key for dict lookup, or Python's `TypeError` for unhashable values.
+    pub fn to_key(&self) -> Result<Key, String> {
+        match self {
+            Value::List(_) | Value::Dict(_) => Err(format!("unhashable type: '{}'", self.type_name())),
+            Value::Tuple(items) => {
+                for i in items.iter() {
+                    i.to_key()?;
+                }
+                Ok(Key(self.clone()))
+            }
+            _ => Ok(Key(self.clone())),
+        }
+    }
+}
+
+/// A number in arithmetic.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Num {
+    /// An int (or bool).
+    Int(i64),
+    /// A float.
+    Float(f64),
+}
+
+impl Num {
+    /// As a float.
+    pub fn to_f64(self) -> f64 {
+        match self {
+            Num::Int(i) => i as f64,
+            Num::Float(f) => f,
+        }
+    }
+}
+
+fn seq_eq(a: &[Value], b: &[Value]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.eq(y))
+}
+
+/// Number of items of `range(start, stop, step)`.
+pub fn range_len(start: i64, stop: i64, step: i64) -> i64 {
+    if step > 0 && start < stop {
+        ((stop as i128 - start as i128 - 1) / step as i128 + 1) as i64
+    } else if step < 0 && start > stop {
+        ((start as i128 - stop as i128 - 1) / (-(step as i128)) + 1) as i64
+    } else {
+        0
+    }
+}
+
+/// A hashable value used as a dict key. Equal numbers hash equally (`1`, `1.0`, `True`).
+#[derive(Clone)]
+pub struct Key(pub Value);
+
+impl PartialEq for Key {
+    fn eq(&self, other: &Key) -> bool {
+        self.0.eq(&other.0)
+    }
+}
+
+impl Eq for Key {}
+
+impl Hash for Key {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        hash_value(&self.0, state);
+    }
+}
+
+fn hash_value<H: Hasher>(v: &Value, state: &mut H) {
+    match v {
+        Value::None => 0u8.hash(state),
+        Value::Bool(b) => (*b as i64).hash(state),
+        Value::Int(i) => i.hash(state),
+        Value::Float(f) => {
+            if f.fract() == 0.0 && f.abs() < 9.2e18 {
+                (*f as i64).hash(state)
+            } else {
+                f.to_bits().hash(state)
+            }
+        }
+        Value::Str(s) => s.hash(state),
+        Value::Tuple(items) => {
+            items.len().hash(state);
+            items.iter().for_each(|i| hash_value(i, state));
+        }
+        Value::Range(r) => r.hash(state),
+        Value::Object(o) => o.id.hash(state),
+        Value::ExcType(k) => k.hash(state),
+        Value::Builtin(b) => b.0.hash(state),
+        Value::Func(f) => f.id.hash(state),
+        Value::Exception(e) => e.id.hash(state),
+        Value::Method(m) => hash_value(&m.0, state),
+        Value::List(_) | Value::Dict(_) | Value::Iter(_) => {}
+    }
+}
