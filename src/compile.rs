@@ -13,10 +13,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use code::{Code, CodeId, Op, Program};
-use scope::{function_names, Slot};
+use scope::{Slot, function_names};
 
-use crate::syntax::ast::*;
 use crate::syntax::Span;
+use crate::syntax::ast::*;
 use crate::vm::value::Value;
 
 /// The prelude's source (see `src/vm/prelude.thr`).
@@ -26,7 +26,11 @@ pub const PRELUDE: &str = include_str!("vm/prelude.thr");
 fn prelude() -> &'static Module {
     static PRELUDE_MODULE: std::sync::LazyLock<Module> = std::sync::LazyLock::new(|| {
         let parsed = crate::syntax::parse(PRELUDE);
-        assert!(parsed.errors.is_empty(), "the prelude parses: {:?}", parsed.errors);
+        assert!(
+            parsed.errors.is_empty(),
+            "the prelude parses: {:?}",
+            parsed.errors
+        );
         parsed.module
     });
     &PRELUDE_MODULE
@@ -80,7 +84,11 @@ pub fn compile(module: &Module) -> Program {
     c.prelude = prelude_globals;
     let main = c.main(module);
     Program {
-        codes: c.codes.into_iter().map(|c| Arc::new(c.expect("every code is finished"))).collect(),
+        codes: c
+            .codes
+            .into_iter()
+            .map(|c| Arc::new(c.expect("every code is finished")))
+            .collect(),
         main,
         shared_names,
         global_names,
@@ -240,7 +248,14 @@ impl<'m> Compiler<'m> {
     }
 
     /// Starts building a function-like body.
-    fn begin(&mut self, name: &str, params: &'m [Param], body: &'m [Stmt], is_lambda: bool, lambda_body: Option<&'m Expr>) {
+    fn begin(
+        &mut self,
+        name: &str,
+        params: &'m [Param],
+        body: &'m [Stmt],
+        is_lambda: bool,
+        lambda_body: Option<&'m Expr>,
+    ) {
         let shared = &self.shared;
         let mut names = function_names(params, body, &|n| shared.contains_key(n));
         if let Some(b) = lambda_body {
@@ -348,7 +363,10 @@ impl<'m> Compiler<'m> {
         if let Some(k) = crate::vm::exc::ExcKind::from_name(name) {
             return Access::Exception(k);
         }
-        if let Some(c) = crate::lang::builtins::CONSTANTS.iter().find(|c| **c == name) {
+        if let Some(c) = crate::lang::builtins::CONSTANTS
+            .iter()
+            .find(|c| **c == name)
+        {
             return Access::Constant(c);
         }
         Access::Undefined
@@ -499,7 +517,9 @@ impl<'m> Compiler<'m> {
 fn collect_nested_lambda_free(e: &Expr, out: &mut std::collections::HashSet<String>) {
     match &e.node {
         ExprKind::Lambda { params, body } => out.extend(scope::lambda_free_names(params, body)),
-        other => crate::syntax::visit::expr_children(other, &mut |c| collect_nested_lambda_free(c, out)),
+        other => {
+            crate::syntax::visit::expr_children(other, &mut |c| collect_nested_lambda_free(c, out))
+        }
     }
 }
 

@@ -119,10 +119,17 @@ impl Object {
     pub fn repr(&self) -> String {
         let name = self.display_name();
         match &self.body {
-            Body::Lock(l) => format!("<{} _thread.lock object {name}>", if l.locked() { "locked" } else { "unlocked" }),
+            Body::Lock(l) => format!(
+                "<{} _thread.lock object {name}>",
+                if l.locked() { "locked" } else { "unlocked" }
+            ),
             Body::RLock(r) => format!(
                 "<{} _thread.RLock object {name} owner={} count={}>",
-                if r.owner().is_some() { "locked" } else { "unlocked" },
+                if r.owner().is_some() {
+                    "locked"
+                } else {
+                    "unlocked"
+                },
                 r.owner().map_or(0, |t| 0x7000_0000 + i64::from(t) * 0x1000),
                 r.count()
             ),
@@ -138,7 +145,10 @@ impl Object {
                 let class = if t.timer.is_some() { "Timer" } else { "Thread" };
                 format!("<{class}({name}, {state}{daemon})>")
             }
-            Body::Future(f) => format!("<Future {name} state={}>", format!("{:?}", f.status()).to_lowercase()),
+            Body::Future(f) => format!(
+                "<Future {name} state={}>",
+                format!("{:?}", f.status()).to_lowercase()
+            ),
             _ => format!("<{} object {name}>", self.py_type()),
         }
     }
@@ -167,11 +177,21 @@ pub fn acquire(ctx: &mut Ctx<'_>, obj: &Arc<Object>, deadline: Option<f64>) -> P
                 return Poll::Ready(true);
             }
             ctx.block_on(info, |cx, register| {
-                l.poll_acquire(cx.tid, register.then(|| cx.host.waker()).as_ref(), cx.host.now(), deadline)
+                l.poll_acquire(
+                    cx.tid,
+                    register.then(|| cx.host.waker()).as_ref(),
+                    cx.host.now(),
+                    deadline,
+                )
             })
         }
         Body::RLock(r) => ctx.block_on(info, |cx, register| {
-            r.poll_acquire(cx.tid, register.then(|| cx.host.waker()).as_ref(), cx.host.now(), deadline)
+            r.poll_acquire(
+                cx.tid,
+                register.then(|| cx.host.waker()).as_ref(),
+                cx.host.now(),
+                deadline,
+            )
         }),
         Body::Condition(c) => acquire(ctx, &c.lock.clone(), deadline),
         _ => Poll::Ready(false),

@@ -92,7 +92,9 @@ impl<'m> Checker<'m> {
                     });
                 }
             }
-            Some(g) if binding != Binding::Fresh => {
+            // Locals may shadow functions and threads, as in Python; replacing a
+            // declared object is refused (it is almost always a mistake).
+            Some(g) if binding != Binding::Fresh && matches!(g.kind, GlobalKind::Object(_)) => {
                 cx.errors.push(CheckError::AssignToDeclaration {
                     name: name.to_string(),
                     what: g.describe(),

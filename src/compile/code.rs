@@ -6,8 +6,8 @@
 
 use std::sync::Arc;
 
-use crate::syntax::ast::{BinOp, CmpOp, ObjectKind, UnaryOp};
 use crate::syntax::Span;
+use crate::syntax::ast::{BinOp, CmpOp, ObjectKind, UnaryOp};
 use crate::vm::builtins::Builtin;
 use crate::vm::exc::ExcKind;
 use crate::vm::value::Value;

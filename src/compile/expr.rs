@@ -1,10 +1,10 @@
 //! Compiling expressions.
 
+use super::Compiler;
 use super::code::{CallShape, Op};
 use super::scope::Slot;
-use super::Compiler;
-use crate::syntax::ast::*;
 use crate::syntax::Span;
+use crate::syntax::ast::*;
 use crate::vm::value::Value;
 
 impl<'m> Compiler<'m> {
@@ -13,7 +13,9 @@ impl<'m> Compiler<'m> {
         match &e.node {
             ExprKind::Int(i) => self.push_const(Value::Int(*i), span),
             ExprKind::Float(f) => self.push_const(Value::Float(*f), span),
-            ExprKind::Duration { amount, unit } => self.push_const(Value::Float(amount * unit.seconds()), span),
+            ExprKind::Duration { amount, unit } => {
+                self.push_const(Value::Float(amount * unit.seconds()), span)
+            }
             ExprKind::Str(s) => self.push_const(Value::str(s.as_str()), span),
             ExprKind::Bool(b) => self.push_const(Value::Bool(*b), span),
             ExprKind::None => self.push_const(Value::None, span),
@@ -45,7 +47,11 @@ impl<'m> Compiler<'m> {
                     c.emit(Op::ListAppend(depth), elt.span);
                 });
             }
-            ExprKind::DictComp { key, value, clauses } => {
+            ExprKind::DictComp {
+                key,
+                value,
+                clauses,
+            } => {
                 self.emit(Op::BuildDict(0), span);
                 self.comprehension(clauses, 0, &mut |c| {
                     c.expr(key);
@@ -163,7 +169,11 @@ impl<'m> Compiler<'m> {
             let at = first.span();
             self.emit(Op::BuildList(0), at);
             for a in starred {
-                let method = if matches!(a, Arg::Star(_)) { "extend" } else { "append" };
+                let method = if matches!(a, Arg::Star(_)) {
+                    "extend"
+                } else {
+                    "append"
+                };
                 self.emit(Op::Dup, a.span());
                 self.expr(a.value());
                 let m = self.name(method);
@@ -176,7 +186,8 @@ impl<'m> Compiler<'m> {
             for (_, e) in &kw {
                 self.expr(e);
             }
-            let names: Vec<std::sync::Arc<str>> = kw.iter().map(|(n, _)| std::sync::Arc::from(*n)).collect();
+            let names: Vec<std::sync::Arc<str>> =
+                kw.iter().map(|(n, _)| std::sync::Arc::from(*n)).collect();
             let table = &mut self.f().code.kw_names;
             table.push(names.into());
             shape.kw = table.len() as u32 - 1;
@@ -246,7 +257,12 @@ impl<'m> Compiler<'m> {
     }
 
     /// Compiles the loops of a comprehension; `inner` emits the innermost result step.
-    fn comprehension(&mut self, clauses: &'m [CompClause], i: usize, inner: &mut dyn FnMut(&mut Self)) {
+    fn comprehension(
+        &mut self,
+        clauses: &'m [CompClause],
+        i: usize,
+        inner: &mut dyn FnMut(&mut Self),
+    ) {
         let Some(c) = clauses.get(i) else {
             inner(self);
             return;
@@ -260,7 +276,11 @@ impl<'m> Compiler<'m> {
         crate::check::scope::target_names(&c.target, &mut |n, _, _| names.push(n.to_string()));
         for n in names {
             let slot = self.hidden_local(&n);
-            self.f().comps.last_mut().expect("pushed above").insert(n, slot);
+            self.f()
+                .comps
+                .last_mut()
+                .expect("pushed above")
+                .insert(n, slot);
         }
         self.emit(Op::GetIter, c.iter.span);
         let top = self.here();

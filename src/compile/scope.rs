@@ -6,7 +6,7 @@
 
 use std::collections::HashSet;
 
-use crate::check::scope::{bindings, target_names, Binding};
+use crate::check::scope::{Binding, bindings, target_names};
 use crate::syntax::ast::*;
 use crate::syntax::visit;
 
@@ -46,12 +46,21 @@ fn expr_free_names(e: &Expr, bound: &mut Vec<String>, free: &mut HashSet<String>
             bound.truncate(depth);
         }
         ExprKind::ListComp { elt, clauses } => comp_free_names(clauses, &[elt], bound, free),
-        ExprKind::DictComp { key, value, clauses } => comp_free_names(clauses, &[key, value], bound, free),
+        ExprKind::DictComp {
+            key,
+            value,
+            clauses,
+        } => comp_free_names(clauses, &[key, value], bound, free),
         other => visit::expr_children(other, &mut |c| expr_free_names(c, bound, free)),
     }
 }
 
-fn comp_free_names(clauses: &[CompClause], results: &[&Expr], bound: &mut Vec<String>, free: &mut HashSet<String>) {
+fn comp_free_names(
+    clauses: &[CompClause],
+    results: &[&Expr],
+    bound: &mut Vec<String>,
+    free: &mut HashSet<String>,
+) {
     let depth = bound.len();
     for c in clauses {
         expr_free_names(&c.iter, bound, free);
@@ -72,7 +81,11 @@ pub struct FunctionNames {
 }
 
 /// Computes the locals of a function-like body with `params`, given the shared names.
-pub fn function_names(params: &[Param], body: &[Stmt], is_shared: &dyn Fn(&str) -> bool) -> FunctionNames {
+pub fn function_names(
+    params: &[Param],
+    body: &[Stmt],
+    is_shared: &dyn Fn(&str) -> bool,
+) -> FunctionNames {
     let mut locals: Vec<String> = params.iter().map(|p| p.name.node.clone()).collect();
     let mut seen: HashSet<String> = locals.iter().cloned().collect();
     bindings(body, &mut |name, _, binding| {
@@ -84,17 +97,25 @@ pub fn function_names(params: &[Param], body: &[Stmt], is_shared: &dyn Fn(&str) 
     for s in body {
         stmt_lambda_free_names(s, &mut free);
     }
-    let captured = locals.iter().filter(|l| free.contains(*l)).cloned().collect();
+    let captured = locals
+        .iter()
+        .filter(|l| free.contains(*l))
+        .cloned()
+        .collect();
     FunctionNames { locals, captured }
 }
 
 /// Free names of every lambda in `s` (not descending into nested declarations).
 fn stmt_lambda_free_names(s: &Stmt, free: &mut HashSet<String>) {
-    if s.node.is_declaration() && !matches!(s.node, StmtKind::Shared { .. } | StmtKind::Object { .. }) {
+    if s.node.is_declaration()
+        && !matches!(s.node, StmtKind::Shared { .. } | StmtKind::Object { .. })
+    {
         return;
     }
     let mut blocks = Vec::new();
-    visit::stmt_parts(&s.node, &mut |e| expr_lambdas(e, free), &mut |b| blocks.push(b));
+    visit::stmt_parts(&s.node, &mut |e| expr_lambdas(e, free), &mut |b| {
+        blocks.push(b)
+    });
     for b in blocks {
         for s in &b.node {
             stmt_lambda_free_names(s, free);

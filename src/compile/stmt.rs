@@ -3,8 +3,8 @@
 
 use super::code::Op;
 use super::{Cleanup, Compiler, Loop};
-use crate::syntax::ast::*;
 use crate::syntax::Span;
+use crate::syntax::ast::*;
 use crate::vm::value::Value;
 
 impl<'m> Compiler<'m> {
@@ -61,7 +61,7 @@ impl<'m> Compiler<'m> {
                 self.patch_here(exit);
                 self.end_loop();
             }
-            StmtKind::With { items, body } => self.with(items, body, span),
+            StmtKind::With { items, body } => self.with(items, body, span, true),
             StmtKind::Try {
                 body,
                 handlers,
@@ -87,7 +87,11 @@ impl<'m> Compiler<'m> {
                 None => self.try_except(body, handlers, orelse.as_ref(), span),
             },
             StmtKind::Break => {
-                let (depth, is_for) = self.f().loops.last().map_or((0, false), |l| (l.cleanup_depth, l.is_for));
+                let (depth, is_for) = self
+                    .f()
+                    .loops
+                    .last()
+                    .map_or((0, false), |l| (l.cleanup_depth, l.is_for));
                 self.run_cleanups(depth, span);
                 if is_for {
                     self.emit(Op::Pop, span);
@@ -98,7 +102,11 @@ impl<'m> Compiler<'m> {
                 }
             }
             StmtKind::Continue => {
-                let (depth, target) = self.f().loops.last().map_or((0, 0), |l| (l.cleanup_depth, l.continue_to));
+                let (depth, target) = self
+                    .f()
+                    .loops
+                    .last()
+                    .map_or((0, 0), |l| (l.cleanup_depth, l.continue_to));
                 self.run_cleanups(depth, span);
                 self.emit(Op::Jump(target), span);
             }
@@ -161,7 +169,10 @@ impl<'m> Compiler<'m> {
             }
             // Declarations inside blocks are rejected by the checker; at top level they
             // were compiled with the set-up.
-            StmtKind::Shared { .. } | StmtKind::Object { .. } | StmtKind::Def(_) | StmtKind::Thread { .. } => {}
+            StmtKind::Shared { .. }
+            | StmtKind::Object { .. }
+            | StmtKind::Def(_)
+            | StmtKind::Thread { .. } => {}
         }
     }
 
@@ -227,7 +238,13 @@ impl<'m> Compiler<'m> {
         self.f().cleanups = saved;
     }
 
-    fn try_except(&mut self, body: &'m Block, handlers: &'m [Handler], orelse: Option<&'m Block>, span: Span) {
+    fn try_except(
+        &mut self,
+        body: &'m Block,
+        handlers: &'m [Handler],
+        orelse: Option<&'m Block>,
+        span: Span,
+    ) {
         if handlers.is_empty() {
             self.block(body);
             return;
@@ -280,13 +297,19 @@ impl<'m> Compiler<'m> {
         }
     }
 
-    fn with(&mut self, items: &'m [WithItem], body: &'m Block, span: Span) {
+    fn with(&mut self, items: &'m [WithItem], body: &'m Block, span: Span, first: bool) {
         let Some((item, rest)) = items.split_first() else {
             self.block(body);
             return;
         };
         self.expr(&item.expr);
-        self.emit(Op::EnterWith, item.expr.span);
+        // Reports show the blocked call as `with guard`.
+        let enter = if first {
+            Span::new(span.start as usize, item.expr.span.end as usize)
+        } else {
+            item.expr.span
+        };
+        self.emit(Op::EnterWith, enter);
         match &item.alias {
             Some(a) => self.store_name(&a.node, a.span),
             None => {
@@ -295,7 +318,7 @@ impl<'m> Compiler<'m> {
         }
         let setup = self.emit(Op::SetupExcept(0), span);
         self.f().cleanups.push(Cleanup::With);
-        self.with(rest, body, span);
+        self.with(rest, body, span, false);
         self.f().cleanups.pop();
         self.emit(Op::PopBlock, span);
         self.emit(Op::ExitWith, item.expr.span);
@@ -375,7 +398,9 @@ impl<'m> Compiler<'m> {
                 }
             }
             ExprKind::Paren(inner) => self.del_target(inner),
-            ExprKind::Tuple(items) | ExprKind::List(items) => items.iter().for_each(|i| self.del_target(i)),
+            ExprKind::Tuple(items) | ExprKind::List(items) => {
+                items.iter().for_each(|i| self.del_target(i))
+            }
             ExprKind::Index { value, index } => {
                 self.expr(value);
                 self.expr(index);

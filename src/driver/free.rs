@@ -1,14 +1,14 @@
 //! Free mode: every scenario thread on its own OS thread, real sleeps and timeouts, true
 //! parallelism. A monitor thread watches for deadlocks, Ctrl-C and `--timeout`.
 
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
 use parking_lot::Mutex;
 
 use super::report::{self, ThreadState};
-use super::{exit_status, RunOptions};
+use super::{RunOptions, exit_status};
 use crate::cli::exit;
 use crate::sync::wait::{Host, Tid, WaitInfo, Waker};
 use crate::sync::{Body, Object};
@@ -168,7 +168,9 @@ fn run_task(mut task: Task, host: &FreeHost) {
 
 fn report_uncaught(world: &World, thread: &Object, e: &Exc) {
     world.failed.store(true, Relaxed);
-    world.out.err(&report::uncaught(world, &thread.display_name(), e));
+    world
+        .out
+        .err(&report::uncaught(world, &thread.display_name(), e));
 }
 
 /// Runs a scenario in free mode; returns the exit status.
@@ -186,7 +188,13 @@ pub fn run(world: Arc<World>, options: &RunOptions) -> i32 {
     });
     let main = crate::sync::Object::new(
         "MainThread",
-        Body::Thread(crate::sync::thread::ThreadObj::new(0, Arc::from("MainThread"), false, None, None)),
+        Body::Thread(crate::sync::thread::ThreadObj::new(
+            0,
+            Arc::from("MainThread"),
+            false,
+            None,
+            None,
+        )),
     );
     let _ = world.new_tid();
     world.threads.lock().push(main.clone());
@@ -229,12 +237,18 @@ pub fn run(world: Arc<World>, options: &RunOptions) -> i32 {
             .collect();
         let Some(t) = waiting.first() else { break };
         let th = t.as_thread().expect("a thread");
-        host.set_blocked(0, Some(WaitInfo {
-            object: Some(t.clone()),
-            what: format!("for {} to finish (the main thread's statements are done)", t.describe()),
-            deadline: None,
-            span: crate::syntax::Span::new(world.source.text.len(), world.source.text.len()),
-        }));
+        host.set_blocked(
+            0,
+            Some(WaitInfo {
+                object: Some(t.clone()),
+                what: format!(
+                    "for {} to finish (the main thread's statements are done)",
+                    t.describe()
+                ),
+                deadline: None,
+                span: crate::syntax::Span::new(world.source.text.len(), world.source.text.len()),
+            }),
+        );
         while !th.finished() {
             let _ = th.poll_join(0, Some(&host.waker()), 0.0, None);
             if !th.finished() {
@@ -282,13 +296,25 @@ fn watch(shared: &Arc<Shared>, interrupted: &AtomicBool, timeout: Option<f64>) {
         let no_span = |_: &Slot| crate::syntax::Span::default();
         if interrupted.load(Relaxed) {
             let states = shared.states(&no_span);
-            let text = report::picture(world, "interrupted (Ctrl-C)", "thr::run::interrupted", &states, None);
+            let text = report::picture(
+                world,
+                "interrupted (Ctrl-C)",
+                "thr::run::interrupted",
+                &states,
+                None,
+            );
             shared.stop(exit::INTERRUPTED, &text);
         }
         if let Some(t) = timeout {
             if shared.start.elapsed().as_secs_f64() > t {
                 let states = shared.states(&no_span);
-                let text = report::picture(world, &format!("stopped after {t}s (--timeout)"), "thr::run::timeout", &states, None);
+                let text = report::picture(
+                    world,
+                    &format!("stopped after {t}s (--timeout)"),
+                    "thr::run::timeout",
+                    &states,
+                    None,
+                );
                 shared.stop(exit::LIMIT, &text);
             }
         }
@@ -299,19 +325,38 @@ fn watch(shared: &Arc<Shared>, interrupted: &AtomicBool, timeout: Option<f64>) {
             .slots
             .lock()
             .iter()
-            .map(|s| (s.thread.as_thread().map_or(0, |t| t.tid), s.steps.load(Relaxed)))
+            .map(|s| {
+                (
+                    s.thread.as_thread().map_or(0, |t| t.tid),
+                    s.steps.load(Relaxed),
+                )
+            })
             .collect();
         let all_stuck = !states.is_empty()
-            && states.iter().all(|s| s.blocked.as_ref().is_some_and(|b| b.deadline.is_none()));
+            && states
+                .iter()
+                .all(|s| s.blocked.as_ref().is_some_and(|b| b.deadline.is_none()));
         let cycle = report::find_cycle(world, &states);
         let stuck = all_stuck || cycle.is_some();
-        if stuck && previous.as_ref().is_some_and(|(p, was)| *was && *p == progress) {
-            let headline = if cycle.is_some() {
+        if stuck
+            && previous
+                .as_ref()
+                .is_some_and(|(p, was)| *was && *p == progress)
+        {
+            let headline = if cycle.as_ref().is_some_and(|c| c.len() == 1) {
+                "deadlock: a thread waits for a lock it holds itself"
+            } else if cycle.is_some() {
                 "deadlock: threads wait for each other in a cycle"
             } else {
                 "deadlock: every thread is blocked and nothing can wake them"
             };
-            let text = report::picture(world, headline, "thr::run::deadlock", &states, cycle.as_deref());
+            let text = report::picture(
+                world,
+                headline,
+                "thr::run::deadlock",
+                &states,
+                cycle.as_deref(),
+            );
             shared.stop(exit::DEADLOCK, &text);
         }
         previous = Some((progress, stuck));

@@ -44,7 +44,10 @@ pub fn uncaught(world: &World, thread: &str, e: &Exc) -> String {
         .with_code(format!("thr::run::{}", e.kind.name()))
         .with_labels(labels);
     let renderer = Renderer::new(world.settings.color);
-    format!("Exception in thread {thread}:\n{}", renderer.render(&diag, Some(&world.source)))
+    format!(
+        "Exception in thread {thread}:\n{}",
+        renderer.render(&diag, Some(&world.source))
+    )
 }
 
 /// The object a thread waits for, and who holds it (for locks) or is awaited (for joins).
@@ -85,27 +88,46 @@ pub fn find_cycle(world: &World, states: &[ThreadState]) -> Option<Vec<Tid>> {
 }
 
 fn name_of(states: &[ThreadState], tid: Tid) -> String {
-    states.iter().find(|s| s.tid == tid).map_or_else(|| format!("thread {tid}"), |s| s.name.clone())
+    states
+        .iter()
+        .find(|s| s.tid == tid)
+        .map_or_else(|| format!("thread {tid}"), |s| s.name.clone())
 }
 
 /// The per-thread picture: one line per thread, then the blocked calls underlined.
-pub fn picture(world: &World, headline: &str, code: &str, states: &[ThreadState], cycle: Option<&[Tid]>) -> String {
+pub fn picture(
+    world: &World,
+    headline: &str,
+    code: &str,
+    states: &[ThreadState],
+    cycle: Option<&[Tid]>,
+) -> String {
     let width = states.iter().map(|s| s.name.len()).max().unwrap_or(0);
     let mut out = format!("thr: {headline}\n");
-    let line_of = |span: Span| world.source.text[..span.start as usize].matches('\n').count() + 1;
+    let line_of = |span: Span| {
+        world.source.text[..span.start as usize]
+            .matches('\n')
+            .count()
+            + 1
+    };
     for s in states {
         let call = s.span.text(&world.source.text).lines().next().unwrap_or("");
         let what = match &s.blocked {
             Some(info) => {
-                let held = info
-                    .object
-                    .as_ref()
-                    .and_then(|o| match &o.body {
-                        Body::Lock(_) | Body::RLock(_) => holder(world, o).map(|h| format!(", held by {}", name_of(states, h))),
-                        _ => None,
-                    })
-                    .unwrap_or_default();
-                format!("blocked in `{call}` (line {}): waits {}{held}", line_of(s.span), info.what)
+                let held =
+                    info.object
+                        .as_ref()
+                        .and_then(|o| match &o.body {
+                            Body::Lock(_) | Body::RLock(_) => holder(world, o)
+                                .map(|h| format!(", held by {}", name_of(states, h))),
+                            _ => None,
+                        })
+                        .unwrap_or_default();
+                format!(
+                    "blocked in `{call}` (line {}): waits {}{held}",
+                    line_of(s.span),
+                    info.what
+                )
             }
             None => format!("running at line {}: `{call}`", line_of(s.span)),
         };
@@ -114,7 +136,10 @@ pub fn picture(world: &World, headline: &str, code: &str, states: &[ThreadState]
     // Underline the blocked calls, one label per place.
     let mut places: BTreeMap<(u32, u32), Vec<String>> = BTreeMap::new();
     for s in states.iter().filter(|s| s.blocked.is_some()) {
-        places.entry((s.span.start, s.span.end)).or_default().push(s.name.clone());
+        places
+            .entry((s.span.start, s.span.end))
+            .or_default()
+            .push(s.name.clone());
     }
     let labels = places.into_iter().map(|((a, b), names)| {
         let who = if names.len() > 3 {
@@ -123,7 +148,10 @@ pub fn picture(world: &World, headline: &str, code: &str, states: &[ThreadState]
             names.join(", ")
         };
         let verb = if names.len() == 1 { "waits" } else { "wait" };
-        LabeledSpan::new_with_span(Some(format!("{who} {verb} here")), Span { start: a, end: b })
+        LabeledSpan::new_with_span(
+            Some(format!("{who} {verb} here")),
+            Span { start: a, end: b },
+        )
     });
     let mut diag = MietteDiagnostic::new(headline.to_string())
         .with_code(code.to_string())
@@ -140,7 +168,10 @@ pub fn picture(world: &World, headline: &str, code: &str, states: &[ThreadState]
                 .map(|o| o.describe())
                 .unwrap_or_default();
             let next = name_of(states, c[(i + 1) % c.len()]);
-            steps.push(format!("{} waits for {waits}, held by {next}", name_of(states, t)));
+            steps.push(format!(
+                "{} waits for {waits}, held by {next}",
+                name_of(states, t)
+            ));
         }
         diag = diag.with_help(format!("the cycle: {}", steps.join("; ")));
     }

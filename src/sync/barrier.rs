@@ -4,7 +4,7 @@
 use parking_lot::Mutex;
 
 use super::wait::{Poll, Tid, WaitList, Waker};
-use crate::vm::exc::{bare, kind, Exc};
+use crate::vm::exc::{Exc, bare, kind};
 use crate::vm::value::Value;
 
 const FILLING: i8 = 0;
@@ -73,7 +73,13 @@ impl Barrier {
     }
 
     /// Waits until the barrier is released; breaks it and errors on timeout.
-    pub fn poll_wait(&self, tid: Tid, waker: Option<&Waker>, now: f64, deadline: Option<f64>) -> Poll<Result<(), Exc>> {
+    pub fn poll_wait(
+        &self,
+        tid: Tid,
+        waker: Option<&Waker>,
+        now: f64,
+        deadline: Option<f64>,
+    ) -> Poll<Result<(), Exc>> {
         let mut s = self.state.lock();
         if s.state != FILLING {
             s.waiters.remove(tid);

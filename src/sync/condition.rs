@@ -6,7 +6,7 @@ use parking_lot::Mutex;
 
 use super::wait::{Ctx, OpState, Poll, Tid, Waker};
 use super::{Body, Object};
-use crate::vm::exc::{runtime_error, Exc};
+use crate::vm::exc::{Exc, runtime_error};
 
 struct Waiter {
     tid: Tid,
@@ -41,7 +41,13 @@ impl Condition {
 
     /// `wait(timeout)`: release the lock, wait to be notified (or time out), re-acquire.
     /// Phases are kept in `st` so a seeded run can resume the call after each wake-up.
-    pub fn wait(&self, ctx: &mut Ctx<'_>, me: &Arc<Object>, timeout: Option<f64>, st: &mut OpState) -> Poll<Result<bool, Exc>> {
+    pub fn wait(
+        &self,
+        ctx: &mut Ctx<'_>,
+        me: &Arc<Object>,
+        timeout: Option<f64>,
+        st: &mut OpState,
+    ) -> Poll<Result<bool, Exc>> {
         if st.phase == 0 {
             if !self.owned(ctx.tid) {
                 return Poll::Ready(Err(runtime_error("cannot wait on un-acquired lock")));
@@ -76,7 +82,14 @@ impl Condition {
                     deadline,
                     span,
                 },
-                |cx, register| self.poll_notified(cx.tid, register.then(|| cx.host.waker()), cx.host.now(), deadline),
+                |cx, register| {
+                    self.poll_notified(
+                        cx.tid,
+                        register.then(|| cx.host.waker()),
+                        cx.host.now(),
+                        deadline,
+                    )
+                },
             );
             match notified {
                 Poll::Pending => return Poll::Pending,
@@ -97,7 +110,13 @@ impl Condition {
         }
     }
 
-    fn poll_notified(&self, tid: Tid, waker: Option<Waker>, now: f64, deadline: Option<f64>) -> Poll<bool> {
+    fn poll_notified(
+        &self,
+        tid: Tid,
+        waker: Option<Waker>,
+        now: f64,
+        deadline: Option<f64>,
+    ) -> Poll<bool> {
         let mut ws = self.waiters.lock();
         let Some(i) = ws.iter().position(|w| w.tid == tid) else {
             return Poll::Ready(true);
@@ -137,6 +156,11 @@ impl Condition {
 
     /// Threads waiting to be notified.
     pub fn waiting(&self) -> Vec<Tid> {
-        self.waiters.lock().iter().filter(|w| !w.notified).map(|w| w.tid).collect()
+        self.waiters
+            .lock()
+            .iter()
+            .filter(|w| !w.notified)
+            .map(|w| w.tid)
+            .collect()
     }
 }

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering::SeqCst};
 use parking_lot::Mutex;
 
 use super::wait::{Poll, Tid, WaitList, Waker};
-use crate::vm::exc::{runtime_error, Exc};
+use crate::vm::exc::{Exc, runtime_error};
 
 /// `threading.Lock`.
 #[derive(Default)]
@@ -22,11 +22,19 @@ pub struct Lock {
 impl Lock {
     /// Takes the lock if it is free.
     pub fn try_acquire(&self, tid: Tid) -> bool {
-        self.owner.compare_exchange(0, tid + 1, SeqCst, SeqCst).is_ok()
+        self.owner
+            .compare_exchange(0, tid + 1, SeqCst, SeqCst)
+            .is_ok()
     }
 
     /// One poll of a blocking acquire; `Ready(false)` when `deadline` has passed.
-    pub fn poll_acquire(&self, tid: Tid, waker: Option<&Waker>, now: f64, deadline: Option<f64>) -> Poll<bool> {
+    pub fn poll_acquire(
+        &self,
+        tid: Tid,
+        waker: Option<&Waker>,
+        now: f64,
+        deadline: Option<f64>,
+    ) -> Poll<bool> {
         if self.try_acquire(tid) {
             self.unregister(tid);
             return Poll::Ready(true);
@@ -102,7 +110,13 @@ pub struct RLock {
 
 impl RLock {
     /// One poll of a blocking acquire (reentrant for the owner).
-    pub fn poll_acquire(&self, tid: Tid, waker: Option<&Waker>, now: f64, deadline: Option<f64>) -> Poll<bool> {
+    pub fn poll_acquire(
+        &self,
+        tid: Tid,
+        waker: Option<&Waker>,
+        now: f64,
+        deadline: Option<f64>,
+    ) -> Poll<bool> {
         let mut s = self.state.lock();
         match s.owner {
             None => {

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use super::pool::{Submitted, WorkItem};
 use super::thread::ThreadObj;
 use super::wait::{Ctx, OpState, Outcome, Poll, WaitInfo};
-use super::{acquire, release, Body, Object};
-use crate::vm::exc::{bare, kind, runtime_error, type_error, value_error, Exc};
+use super::{Body, Object, acquire, release};
+use crate::vm::exc::{Exc, bare, kind, runtime_error, type_error, value_error};
 use crate::vm::value::Value;
 
 /// The argument `i`, or `None` when not given.
@@ -22,7 +22,10 @@ pub fn timeout_arg(v: Option<&Value>) -> Result<Option<f64>, Exc> {
         None | Some(Value::None) => Ok(None),
         Some(v) => match v.as_num() {
             Some(n) => Ok(Some(n.to_f64())),
-            None => Err(type_error(format!("'{}' object cannot be interpreted as a number", v.type_name()))),
+            None => Err(type_error(format!(
+                "'{}' object cannot be interpreted as a number",
+                v.type_name()
+            ))),
         },
     }
 }
@@ -36,7 +39,10 @@ fn int_arg(v: Option<&Value>, default: i64) -> Result<i64, Exc> {
         None => Ok(default),
         Some(Value::Int(i)) => Ok(*i),
         Some(Value::Bool(b)) => Ok(*b as i64),
-        Some(other) => Err(type_error(format!("'{}' object cannot be interpreted as an integer", other.type_name()))),
+        Some(other) => Err(type_error(format!(
+            "'{}' object cannot be interpreted as an integer",
+            other.type_name()
+        ))),
     }
 }
 
@@ -45,7 +51,9 @@ fn lock_timeout(args: &[Option<Value>]) -> Result<(bool, Option<f64>), Exc> {
     let blocking = bool_arg(arg(args, 0), true);
     let timeout = timeout_arg(arg(args, 1))?.unwrap_or(-1.0);
     if !blocking && timeout != -1.0 {
-        return Err(value_error("can't specify a timeout for a non-blocking call"));
+        return Err(value_error(
+            "can't specify a timeout for a non-blocking call",
+        ));
     }
     if timeout < 0.0 && timeout != -1.0 {
         return Err(value_error("timeout value must be positive"));
@@ -63,7 +71,13 @@ fn wait_info(ctx: &Ctx<'_>, obj: &Arc<Object>, what: String, deadline: Option<f6
 }
 
 /// Calls method `name` of `obj`.
-pub fn call(obj: &Arc<Object>, ctx: &mut Ctx<'_>, name: &str, args: &[Option<Value>], st: &mut OpState) -> Outcome {
+pub fn call(
+    obj: &Arc<Object>,
+    ctx: &mut Ctx<'_>,
+    name: &str,
+    args: &[Option<Value>],
+    st: &mut OpState,
+) -> Outcome {
     match call_inner(obj, ctx, name, args, st) {
         Ok(o) => o,
         Err(e) => Outcome::Raise(e),
@@ -81,7 +95,13 @@ fn ready<T>(p: Poll<T>, f: impl FnOnce(T) -> Result<Value, Exc>) -> Result<Outco
     }
 }
 
-fn call_inner(obj: &Arc<Object>, ctx: &mut Ctx<'_>, name: &str, args: &[Option<Value>], st: &mut OpState) -> Result<Outcome, Exc> {
+fn call_inner(
+    obj: &Arc<Object>,
+    ctx: &mut Ctx<'_>,
+    name: &str,
+    args: &[Option<Value>],
+    st: &mut OpState,
+) -> Result<Outcome, Exc> {
     let now = ctx.host.now();
     match (&obj.body, name) {
         (Body::Lock(_) | Body::RLock(_) | Body::Condition(_), "acquire") => {
@@ -91,7 +111,11 @@ fn call_inner(obj: &Arc<Object>, ctx: &mut Ctx<'_>, name: &str, args: &[Option<V
                     return done(Value::Bool(l.try_acquire(ctx.tid)));
                 }
             }
-            let deadline = if blocking { st.deadline(now, timeout) } else { Some(now) };
+            let deadline = if blocking {
+                st.deadline(now, timeout)
+            } else {
+                Some(now)
+            };
             ready(acquire(ctx, obj, deadline), |b| Ok(Value::Bool(b)))
         }
         (Body::Lock(_) | Body::RLock(_) | Body::Condition(_), "release") => {
@@ -106,7 +130,10 @@ fn call_inner(obj: &Arc<Object>, ctx: &mut Ctx<'_>, name: &str, args: &[Option<V
         (Body::Condition(_), "wait_for") => {
             let pred = arg(args, 0).cloned().unwrap_or(Value::None);
             let timeout = arg(args, 1).cloned().unwrap_or(Value::None);
-            Ok(Outcome::Invoke(ctx.world.prelude("__thr_wait_for"), vec![Value::Object(obj.clone()), pred, timeout]))
+            Ok(Outcome::Invoke(
+                ctx.world.prelude("__thr_wait_for"),
+                vec![Value::Object(obj.clone()), pred, timeout],
+            ))
         }
         (Body::Condition(c), "notify") => {
             let n = int_arg(arg(args, 0), 1)?;
@@ -121,12 +148,28 @@ fn call_inner(obj: &Arc<Object>, ctx: &mut Ctx<'_>, name: &str, args: &[Option<V
             let blocking = bool_arg(arg(args, 0), true);
             let timeout = timeout_arg(arg(args, 1))?;
             if !blocking && timeout.is_some() {
-                return Err(value_error("can't specify timeout for non-blocking acquire"));
+                return Err(value_error(
+                    "can't specify timeout for non-blocking acquire",
+                ));
             }
-            let deadline = if blocking { st.deadline(now, timeout) } else { Some(now) };
+            let deadline = if blocking {
+                st.deadline(now, timeout)
+            } else {
+                Some(now)
+            };
             let what = format!("to acquire {}", obj.describe());
             let info = wait_info(ctx, obj, what, deadline);
-            let p = ctx.block_on(|| info.clone(), |cx, reg| s.poll_acquire(cx.tid, reg.then(|| cx.host.waker()).as_ref(), cx.host.now(), deadline));
+            let p = ctx.block_on(
+                || info.clone(),
+                |cx, reg| {
+                    s.poll_acquire(
+                        cx.tid,
+                        reg.then(|| cx.host.waker()).as_ref(),
+                        cx.host.now(),
+                        deadline,
+                    )
+                },
+            );
             ready(p, |b| Ok(Value::Bool(b)))
         }
         (Body::Semaphore(s, _), "release") => {
@@ -144,8 +187,23 @@ fn call_inner(obj: &Arc<Object>, ctx: &mut Ctx<'_>, name: &str, args: &[Option<V
         (Body::Event(e), "is_set") => done(Value::Bool(e.is_set())),
         (Body::Event(e), "wait") => {
             let deadline = st.deadline(now, timeout_arg(arg(args, 0))?);
-            let info = wait_info(ctx, obj, format!("for {} to be set", obj.describe()), deadline);
-            let p = ctx.block_on(|| info.clone(), |cx, reg| e.poll_wait(cx.tid, reg.then(|| cx.host.waker()).as_ref(), cx.host.now(), deadline));
+            let info = wait_info(
+                ctx,
+                obj,
+                format!("for {} to be set", obj.describe()),
+                deadline,
+            );
+            let p = ctx.block_on(
+                || info.clone(),
+                |cx, reg| {
+                    e.poll_wait(
+                        cx.tid,
+                        reg.then(|| cx.host.waker()).as_ref(),
+                        cx.host.now(),
+                        deadline,
+                    )
+                },
+            );
             ready(p, |b| Ok(Value::Bool(b)))
         }
         (Body::Barrier(b), "wait") => {
@@ -153,7 +211,11 @@ fn call_inner(obj: &Arc<Object>, ctx: &mut Ctx<'_>, name: &str, args: &[Option<V
                 None | Some(Value::None) => b.timeout.map_or(Value::None, Value::Float),
                 Some(v) => v.clone(),
             };
-            Ok(Outcome::Invoke(ctx.world.prelude("__thr_barrier_wait"), vec![Value::Object(obj.clone()), timeout]))
+            let action = b.action.clone().unwrap_or(Value::None);
+            Ok(Outcome::Invoke(
+                ctx.world.prelude("__thr_barrier_wait"),
+                vec![Value::Object(obj.clone()), timeout, action],
+            ))
         }
         (Body::Barrier(b), "reset") => {
             b.reset();
@@ -164,8 +226,16 @@ fn call_inner(obj: &Arc<Object>, ctx: &mut Ctx<'_>, name: &str, args: &[Option<V
             done(Value::None)
         }
         (Body::Barrier(b), "_enter") => {
-            let info = wait_info(ctx, obj, format!("for {} to finish draining", obj.describe()), None);
-            let p = ctx.block_on(|| info.clone(), |cx, reg| b.poll_enter(cx.tid, reg.then(|| cx.host.waker()).as_ref()));
+            let info = wait_info(
+                ctx,
+                obj,
+                format!("for {} to finish draining", obj.describe()),
+                None,
+            );
+            let p = ctx.block_on(
+                || info.clone(),
+                |cx, reg| b.poll_enter(cx.tid, reg.then(|| cx.host.waker()).as_ref()),
+            );
             ready(p, |r| r.map(|i| Value::Int(i as i64)))
         }
         (Body::Barrier(b), "_release") => {
@@ -174,8 +244,23 @@ fn call_inner(obj: &Arc<Object>, ctx: &mut Ctx<'_>, name: &str, args: &[Option<V
         }
         (Body::Barrier(b), "_wait") => {
             let deadline = st.deadline(now, timeout_arg(arg(args, 0))?);
-            let info = wait_info(ctx, obj, format!("for all {} parties at {}", b.parties, obj.describe()), deadline);
-            let p = ctx.block_on(|| info.clone(), |cx, reg| b.poll_wait(cx.tid, reg.then(|| cx.host.waker()).as_ref(), cx.host.now(), deadline));
+            let info = wait_info(
+                ctx,
+                obj,
+                format!("for all {} parties at {}", b.parties, obj.describe()),
+                deadline,
+            );
+            let p = ctx.block_on(
+                || info.clone(),
+                |cx, reg| {
+                    b.poll_wait(
+                        cx.tid,
+                        reg.then(|| cx.host.waker()).as_ref(),
+                        cx.host.now(),
+                        deadline,
+                    )
+                },
+            );
             ready(p, |r| r.map(|()| Value::None))
         }
         (Body::Barrier(b), "_exit") => {
@@ -191,10 +276,20 @@ fn call_inner(obj: &Arc<Object>, ctx: &mut Ctx<'_>, name: &str, args: &[Option<V
 
 /// `AttributeError` for a member the object does not have.
 pub fn attribute_error(obj: &Object, name: &str) -> Exc {
-    crate::vm::exc::exc(kind::AttributeError, format!("'{}' object has no attribute '{name}'", obj.py_type()))
+    crate::vm::exc::exc(
+        kind::AttributeError,
+        format!("'{}' object has no attribute '{name}'", obj.py_type()),
+    )
 }
 
-fn thread_call(obj: &Arc<Object>, t: &ThreadObj, ctx: &mut Ctx<'_>, name: &str, args: &[Option<Value>], st: &mut OpState) -> Result<Outcome, Exc> {
+fn thread_call(
+    obj: &Arc<Object>,
+    t: &ThreadObj,
+    ctx: &mut Ctx<'_>,
+    name: &str,
+    args: &[Option<Value>],
+    st: &mut OpState,
+) -> Result<Outcome, Exc> {
     match name {
         "start" => {
             t.begin()?;
@@ -209,8 +304,23 @@ fn thread_call(obj: &Arc<Object>, t: &ThreadObj, ctx: &mut Ctx<'_>, name: &str, 
                 return Err(runtime_error("cannot join current thread"));
             }
             let deadline = st.deadline(ctx.host.now(), timeout_arg(arg(args, 0))?);
-            let info = wait_info(ctx, obj, format!("for {} to finish", obj.describe()), deadline);
-            let p = ctx.block_on(|| info.clone(), |cx, reg| t.poll_join(cx.tid, reg.then(|| cx.host.waker()).as_ref(), cx.host.now(), deadline));
+            let info = wait_info(
+                ctx,
+                obj,
+                format!("for {} to finish", obj.describe()),
+                deadline,
+            );
+            let p = ctx.block_on(
+                || info.clone(),
+                |cx, reg| {
+                    t.poll_join(
+                        cx.tid,
+                        reg.then(|| cx.host.waker()).as_ref(),
+                        cx.host.now(),
+                        deadline,
+                    )
+                },
+            );
             ready(p, |()| Ok(Value::None))
         }
         "is_alive" => done(Value::Bool(t.is_alive())),
@@ -231,10 +341,27 @@ fn thread_call(obj: &Arc<Object>, t: &ThreadObj, ctx: &mut Ctx<'_>, name: &str, 
             done(Value::None)
         }
         "_wait_interval" => {
-            let Some(timer) = &t.timer else { return Err(attribute_error(obj, name)) };
+            let Some(timer) = &t.timer else {
+                return Err(attribute_error(obj, name));
+            };
             let deadline = st.deadline(ctx.host.now(), Some(timer.interval));
-            let info = wait_info(ctx, obj, format!("for {} to fire", obj.describe()), deadline);
-            let p = ctx.block_on(|| info.clone(), |cx, reg| timer.finished.poll_wait(cx.tid, reg.then(|| cx.host.waker()).as_ref(), cx.host.now(), deadline));
+            let info = wait_info(
+                ctx,
+                obj,
+                format!("for {} to fire", obj.describe()),
+                deadline,
+            );
+            let p = ctx.block_on(
+                || info.clone(),
+                |cx, reg| {
+                    timer.finished.poll_wait(
+                        cx.tid,
+                        reg.then(|| cx.host.waker()).as_ref(),
+                        cx.host.now(),
+                        deadline,
+                    )
+                },
+            );
             ready(p, |b| Ok(Value::Bool(b)))
         }
         _ => Err(attribute_error(obj, name)),
@@ -252,14 +379,24 @@ pub fn set_thread_attr(t: &ThreadObj, attr: &str, v: Value) -> Result<(), Exc> {
             if t.started() {
                 return Err(runtime_error("cannot set daemon status of active thread"));
             }
-            t.daemon.store(v.truthy(), std::sync::atomic::Ordering::SeqCst);
+            t.daemon
+                .store(v.truthy(), std::sync::atomic::Ordering::SeqCst);
             Ok(())
         }
-        _ => Err(crate::vm::exc::exc(kind::AttributeError, format!("'Thread' object attribute '{attr}' is read-only"))),
+        _ => Err(crate::vm::exc::exc(
+            kind::AttributeError,
+            format!("'Thread' object attribute '{attr}' is read-only"),
+        )),
     }
 }
 
-fn pool_call(obj: &Arc<Object>, ctx: &mut Ctx<'_>, name: &str, args: &[Option<Value>], st: &mut OpState) -> Result<Outcome, Exc> {
+fn pool_call(
+    obj: &Arc<Object>,
+    ctx: &mut Ctx<'_>,
+    name: &str,
+    args: &[Option<Value>],
+    st: &mut OpState,
+) -> Result<Outcome, Exc> {
     match (&obj.body, name) {
         (Body::Pool(p), "submit") => {
             let func = arg(args, 0).cloned().unwrap_or(Value::None);
@@ -267,8 +404,13 @@ fn pool_call(obj: &Arc<Object>, ctx: &mut Ctx<'_>, name: &str, args: &[Option<Va
                 Some(Value::Tuple(t)) => t.to_vec(),
                 _ => Vec::new(),
             };
-            let kwargs = arg(args, 2).cloned().unwrap_or_else(|| Value::dict(Default::default()));
-            let future = Object::new(ctx.world.next_future_name(), Body::Future(Default::default()));
+            let kwargs = arg(args, 2)
+                .cloned()
+                .unwrap_or_else(|| Value::dict(Default::default()));
+            let future = Object::new(
+                ctx.world.next_future_name(),
+                Body::Future(Default::default()),
+            );
             let item = WorkItem {
                 future: future.clone(),
                 func,
@@ -276,11 +418,17 @@ fn pool_call(obj: &Arc<Object>, ctx: &mut Ctx<'_>, name: &str, args: &[Option<Va
                 kwargs,
             };
             if let Submitted::NewWorker(i) = p.submit(item)? {
-                let worker = new_thread(ctx, format!("{}_{i}", p.prefix), false, Some(super::thread::Entry {
-                    func: ctx.world.prelude("__thr_pool_worker"),
-                    args: vec![Value::Object(obj.clone())],
-                    kwargs: Vec::new(),
-                }), None)?;
+                let worker = new_thread(
+                    ctx,
+                    format!("{}_{i}", p.prefix),
+                    false,
+                    Some(super::thread::Entry {
+                        func: ctx.world.prelude("__thr_pool_worker"),
+                        args: vec![Value::Object(obj.clone())],
+                        kwargs: Vec::new(),
+                    }),
+                    None,
+                )?;
                 p.add_worker(worker.clone());
                 if let Some(t) = worker.as_thread() {
                     t.begin()?;
@@ -293,7 +441,10 @@ fn pool_call(obj: &Arc<Object>, ctx: &mut Ctx<'_>, name: &str, args: &[Option<Va
             let func = arg(args, 0).cloned().unwrap_or(Value::None);
             let iterables = arg(args, 1).cloned().unwrap_or(Value::tuple(Vec::new()));
             let timeout = arg(args, 2).cloned().unwrap_or(Value::None);
-            Ok(Outcome::Invoke(ctx.world.prelude("__thr_pool_map"), vec![Value::Object(obj.clone()), func, iterables, timeout]))
+            Ok(Outcome::Invoke(
+                ctx.world.prelude("__thr_pool_map"),
+                vec![Value::Object(obj.clone()), func, iterables, timeout],
+            ))
         }
         (Body::Pool(p), "shutdown") => {
             if st.phase == 0 {
@@ -308,8 +459,23 @@ fn pool_call(obj: &Arc<Object>, ctx: &mut Ctx<'_>, name: &str, args: &[Option<Va
             while let Some(w) = workers.get(st.saved as usize) {
                 let t = w.as_thread().expect("workers are threads");
                 if t.tid != ctx.tid {
-                    let info = wait_info(ctx, w, format!("for pool worker {} to finish", w.describe()), None);
-                    if let Poll::Pending = ctx.block_on(|| info.clone(), |cx, reg| t.poll_join(cx.tid, reg.then(|| cx.host.waker()).as_ref(), cx.host.now(), None)) {
+                    let info = wait_info(
+                        ctx,
+                        w,
+                        format!("for pool worker {} to finish", w.describe()),
+                        None,
+                    );
+                    if let Poll::Pending = ctx.block_on(
+                        || info.clone(),
+                        |cx, reg| {
+                            t.poll_join(
+                                cx.tid,
+                                reg.then(|| cx.host.waker()).as_ref(),
+                                cx.host.now(),
+                                None,
+                            )
+                        },
+                    ) {
                         return Ok(Outcome::Pending);
                     }
                 }
@@ -319,11 +485,19 @@ fn pool_call(obj: &Arc<Object>, ctx: &mut Ctx<'_>, name: &str, args: &[Option<Va
         }
         (Body::Pool(p), "_next_work") => {
             let info = wait_info(ctx, obj, format!("for work from {}", obj.describe()), None);
-            let next = ctx.block_on(|| info.clone(), |cx, reg| p.poll_next(cx.tid, reg.then(|| cx.host.waker()).as_ref()));
+            let next = ctx.block_on(
+                || info.clone(),
+                |cx, reg| p.poll_next(cx.tid, reg.then(|| cx.host.waker()).as_ref()),
+            );
             ready(next, |item| {
                 Ok(match item {
                     None => Value::None,
-                    Some(w) => Value::tuple(vec![Value::Object(w.future), w.func, Value::tuple(w.args), w.kwargs]),
+                    Some(w) => Value::tuple(vec![
+                        Value::Object(w.future),
+                        w.func,
+                        Value::tuple(w.args),
+                        w.kwargs,
+                    ]),
                 })
             })
         }
@@ -333,14 +507,34 @@ fn pool_call(obj: &Arc<Object>, ctx: &mut Ctx<'_>, name: &str, args: &[Option<Va
         }
         (Body::Future(f), "result" | "exception") => {
             let deadline = st.deadline(ctx.host.now(), timeout_arg(arg(args, 0))?);
-            let info = wait_info(ctx, obj, format!("for the result of {}", obj.describe()), deadline);
+            let info = wait_info(
+                ctx,
+                obj,
+                format!("for the result of {}", obj.describe()),
+                deadline,
+            );
             let want_error = name == "exception";
-            let p = ctx.block_on(|| info.clone(), |cx, reg| f.poll_result(cx.tid, reg.then(|| cx.host.waker()).as_ref(), cx.host.now(), deadline, want_error));
+            let p = ctx.block_on(
+                || info.clone(),
+                |cx, reg| {
+                    f.poll_result(
+                        cx.tid,
+                        reg.then(|| cx.host.waker()).as_ref(),
+                        cx.host.now(),
+                        deadline,
+                        want_error,
+                    )
+                },
+            );
             ready(p, |r| r)
         }
         (Body::Future(f), "done") => done(Value::Bool(f.done())),
-        (Body::Future(f), "running") => done(Value::Bool(f.status() == super::pool::Status::Running)),
-        (Body::Future(f), "cancelled") => done(Value::Bool(f.status() == super::pool::Status::Cancelled)),
+        (Body::Future(f), "running") => {
+            done(Value::Bool(f.status() == super::pool::Status::Running))
+        }
+        (Body::Future(f), "cancelled") => {
+            done(Value::Bool(f.status() == super::pool::Status::Cancelled))
+        }
         (Body::Future(f), "cancel") => done(Value::Bool(f.cancel())),
         (Body::Future(f), "add_done_callback") => {
             let cb = arg(args, 0).cloned().unwrap_or(Value::None);
@@ -373,10 +567,15 @@ pub fn new_thread(
 ) -> Result<Arc<Object>, Exc> {
     let Some(tid) = ctx.world.new_tid() else {
         let limit = ctx.world.settings.max_threads;
-        return Err(ctx.host.limit(format!("the scenario created more than {limit} threads (--max-threads {limit})")));
+        return Err(ctx.host.limit(format!(
+            "the scenario created more than {limit} threads (--max-threads {limit})"
+        )));
     };
     let name: Arc<str> = Arc::from(name);
-    let t = Object::new(name.clone(), Body::Thread(ThreadObj::new(tid, name, daemon, entry, timer)));
+    let t = Object::new(
+        name.clone(),
+        Body::Thread(ThreadObj::new(tid, name, daemon, entry, timer)),
+    );
     ctx.world.threads.lock().push(t.clone());
     Ok(t)
 }

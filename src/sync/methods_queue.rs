@@ -13,8 +13,16 @@ fn arg(args: &[Option<Value>], i: usize) -> Option<&Value> {
 }
 
 /// Calls queue method `name` of `obj`.
-pub fn call(obj: &Arc<Object>, ctx: &mut Ctx<'_>, name: &str, args: &[Option<Value>], st: &mut OpState) -> Result<Outcome, Exc> {
-    let Body::Queue(q) = &obj.body else { unreachable!("a queue") };
+pub fn call(
+    obj: &Arc<Object>,
+    ctx: &mut Ctx<'_>,
+    name: &str,
+    args: &[Option<Value>],
+    st: &mut OpState,
+) -> Result<Outcome, Exc> {
+    let Body::Queue(q) = &obj.body else {
+        unreachable!("a queue")
+    };
     let now = ctx.host.now();
     let info = |ctx: &Ctx<'_>, what: String, deadline| WaitInfo {
         object: Some(obj.clone()),
@@ -26,14 +34,27 @@ pub fn call(obj: &Arc<Object>, ctx: &mut Ctx<'_>, name: &str, args: &[Option<Val
         "put" | "put_nowait" => {
             let nowait = name == "put_nowait";
             let block = !nowait && arg(args, 1).is_none_or(Value::truthy);
-            let timeout = if nowait { None } else { super::methods::timeout_arg(arg(args, 2))? };
+            let timeout = if nowait {
+                None
+            } else {
+                super::methods::timeout_arg(arg(args, 2))?
+            };
             check_timeout(block, timeout)?;
             let deadline = st.deadline(now, timeout);
             let mut slot = arg(args, 0).cloned();
             let what = info(ctx, format!("for room in {}", obj.describe()), deadline);
             ctx.block_on(
                 || what.clone(),
-                |cx, reg| q.poll_put(cx.tid, reg.then(|| cx.host.waker()).as_ref(), &mut slot, block, cx.host.now(), deadline),
+                |cx, reg| {
+                    q.poll_put(
+                        cx.tid,
+                        reg.then(|| cx.host.waker()).as_ref(),
+                        &mut slot,
+                        block,
+                        cx.host.now(),
+                        deadline,
+                    )
+                },
             )
             .map(|r| r.map(|()| Value::None))
             .into()
@@ -41,13 +62,29 @@ pub fn call(obj: &Arc<Object>, ctx: &mut Ctx<'_>, name: &str, args: &[Option<Val
         "get" | "get_nowait" => {
             let nowait = name == "get_nowait";
             let block = !nowait && arg(args, 0).is_none_or(Value::truthy);
-            let timeout = if nowait { None } else { super::methods::timeout_arg(arg(args, 1))? };
+            let timeout = if nowait {
+                None
+            } else {
+                super::methods::timeout_arg(arg(args, 1))?
+            };
             check_timeout(block, timeout)?;
             let deadline = st.deadline(now, timeout);
-            let what = info(ctx, format!("for an item from {}", obj.describe()), deadline);
+            let what = info(
+                ctx,
+                format!("for an item from {}", obj.describe()),
+                deadline,
+            );
             ctx.block_on(
                 || what.clone(),
-                |cx, reg| q.poll_get(cx.tid, reg.then(|| cx.host.waker()).as_ref(), block, cx.host.now(), deadline),
+                |cx, reg| {
+                    q.poll_get(
+                        cx.tid,
+                        reg.then(|| cx.host.waker()).as_ref(),
+                        block,
+                        cx.host.now(),
+                        deadline,
+                    )
+                },
             )
             .into()
         }
@@ -59,8 +96,15 @@ pub fn call(obj: &Arc<Object>, ctx: &mut Ctx<'_>, name: &str, args: &[Option<Val
             Outcome::Done(Value::None)
         }
         "join" => {
-            let what = info(ctx, format!("for every item of {} to be marked done", obj.describe()), None);
-            match ctx.block_on(|| what.clone(), |cx, reg| q.poll_join(cx.tid, reg.then(|| cx.host.waker()).as_ref())) {
+            let what = info(
+                ctx,
+                format!("for every item of {} to be marked done", obj.describe()),
+                None,
+            );
+            match ctx.block_on(
+                || what.clone(),
+                |cx, reg| q.poll_join(cx.tid, reg.then(|| cx.host.waker()).as_ref()),
+            ) {
                 super::wait::Poll::Pending => Outcome::Pending,
                 super::wait::Poll::Ready(()) => Outcome::Done(Value::None),
             }

@@ -10,9 +10,9 @@ use std::sync::Arc;
 
 use parking_lot::Mutex;
 
-use super::wait::{Poll, Tid, WaitList, Waker};
 use super::Object;
-use crate::vm::exc::{bare, kind, runtime_error, Exc};
+use super::wait::{Poll, Tid, WaitList, Waker};
+use crate::vm::exc::{Exc, bare, kind, runtime_error};
 use crate::vm::value::Value;
 
 /// Where a future is in its life.

@@ -5,13 +5,13 @@
 //! LIFO and priority items live in a vector. Waiting is the usual poll/wake protocol: a
 //! blocked `get` registers in `not_empty` and retries; a `put` wakes it.
 
-use std::sync::atomic::{fence, AtomicI64, AtomicUsize, Ordering::SeqCst};
+use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering::SeqCst, fence};
 
 use crossbeam_channel::{Receiver, Sender, TryRecvError, TrySendError};
 use parking_lot::Mutex;
 
 use super::wait::{Poll, Tid, WaitList, Waker};
-use crate::vm::exc::{bare, kind, value_error, Exc};
+use crate::vm::exc::{Exc, bare, kind, value_error};
 use crate::vm::value::Value;
 
 /// Which order items come out in.
@@ -199,7 +199,14 @@ impl Queue {
     }
 
     /// One poll of `get`.
-    pub fn poll_get(&self, tid: Tid, waker: Option<&Waker>, block: bool, now: f64, deadline: Option<f64>) -> Poll<Result<Value, Exc>> {
+    pub fn poll_get(
+        &self,
+        tid: Tid,
+        waker: Option<&Waker>,
+        block: bool,
+        now: f64,
+        deadline: Option<f64>,
+    ) -> Poll<Result<Value, Exc>> {
         match self.try_get() {
             Err(e) => return Poll::Ready(Err(e)),
             Ok(Some(v)) => {

@@ -3,7 +3,7 @@
 use parking_lot::Mutex;
 
 use super::wait::{Poll, Tid, WaitList, Waker};
-use crate::vm::exc::{value_error, Exc};
+use crate::vm::exc::{Exc, value_error};
 
 struct SemState {
     value: i64,
@@ -34,7 +34,13 @@ impl Semaphore {
     }
 
     /// One poll of `acquire`; `Ready(false)` once `deadline` has passed.
-    pub fn poll_acquire(&self, tid: Tid, waker: Option<&Waker>, now: f64, deadline: Option<f64>) -> Poll<bool> {
+    pub fn poll_acquire(
+        &self,
+        tid: Tid,
+        waker: Option<&Waker>,
+        now: f64,
+        deadline: Option<f64>,
+    ) -> Poll<bool> {
         let mut s = self.state.lock();
         if s.value > 0 {
             s.value -= 1;
@@ -111,7 +117,13 @@ impl Event {
     }
 
     /// One poll of `wait`; `Ready(flag)`.
-    pub fn poll_wait(&self, tid: Tid, waker: Option<&Waker>, now: f64, deadline: Option<f64>) -> Poll<bool> {
+    pub fn poll_wait(
+        &self,
+        tid: Tid,
+        waker: Option<&Waker>,
+        now: f64,
+        deadline: Option<f64>,
+    ) -> Poll<bool> {
         let mut s = self.state.lock();
         if s.flag || deadline.is_some_and(|d| now >= d) {
             s.waiters.remove(tid);

@@ -7,7 +7,7 @@ use parking_lot::Mutex;
 
 use super::semaphore::Event;
 use super::wait::{Poll, Tid, WaitList, Waker};
-use crate::vm::exc::{runtime_error, Exc};
+use crate::vm::exc::{Exc, runtime_error};
 use crate::vm::value::Value;
 
 /// What a thread runs: `func(*args, **kwargs)`.
@@ -53,7 +53,13 @@ pub struct ThreadObj {
 
 impl ThreadObj {
     /// A thread that has not started.
-    pub fn new(tid: Tid, name: Arc<str>, daemon: bool, entry: Option<Entry>, timer: Option<TimerState>) -> ThreadObj {
+    pub fn new(
+        tid: Tid,
+        name: Arc<str>,
+        daemon: bool,
+        entry: Option<Entry>,
+        timer: Option<TimerState>,
+    ) -> ThreadObj {
         ThreadObj {
             tid,
             name: Mutex::new(name),
@@ -98,7 +104,13 @@ impl ThreadObj {
     }
 
     /// One poll of `join`: ready when finished or past `deadline`.
-    pub fn poll_join(&self, tid: Tid, waker: Option<&Waker>, now: f64, deadline: Option<f64>) -> Poll<()> {
+    pub fn poll_join(
+        &self,
+        tid: Tid,
+        waker: Option<&Waker>,
+        now: f64,
+        deadline: Option<f64>,
+    ) -> Poll<()> {
         let mut l = self.life.lock();
         if l.finished || deadline.is_some_and(|d| now >= d) {
             l.joiners.remove(tid);
@@ -112,7 +124,8 @@ impl ThreadObj {
 
     /// The thread's `ident` (deterministic: derived from its number), once started.
     pub fn ident(&self) -> Option<i64> {
-        self.started().then(|| 0x7000_0000 + i64::from(self.tid) * 0x1000)
+        self.started()
+            .then(|| 0x7000_0000 + i64::from(self.tid) * 0x1000)
     }
 
     /// The current name.

@@ -165,7 +165,11 @@ impl Ctx<'_> {
     /// Runs a blocking operation to completion (free mode) or polls it once, registered
     /// for wake-ups (seeded mode). `poll(cx, register)` must register the waker in its
     /// object's wait list when `register` is set and it returns `Pending`.
-    pub fn block_on<T>(&mut self, info: impl Fn() -> WaitInfo, mut poll: impl FnMut(&mut Self, bool) -> Poll<T>) -> Poll<T> {
+    pub fn block_on<T>(
+        &mut self,
+        info: impl Fn() -> WaitInfo,
+        mut poll: impl FnMut(&mut Self, bool) -> Poll<T>,
+    ) -> Poll<T> {
         if self.host.seeded() {
             return match poll(self, true) {
                 Poll::Pending => {

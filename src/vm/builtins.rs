@@ -2,7 +2,7 @@
 //! [`crate::lang::builtins`]: one `Option` per parameter (`*args` as a tuple, `**kwargs` as a
 //! dict). The ones that need the run (print, sleep, threads, futures) are in `builtins_rt`.
 
-use super::exc::{exc, kind, type_error, value_error, Exc};
+use super::exc::{Exc, exc, kind, type_error, value_error};
 use super::format::{repr_of, str_of};
 use super::seq::{sort_values, to_vec};
 use super::value::Value;
@@ -67,7 +67,9 @@ pub(super) fn int_arg(v: &Value) -> Result<i64, Exc> {
 pub fn call(b: Builtin, ctx: &mut Ctx<'_>, args: &[Option<Value>], st: &mut OpState) -> Outcome {
     let name = b.name();
     let pure = match name {
-        "len" => super::seq::len(arg(args, 0).unwrap_or(&Value::None)).map(|n| Value::Int(n as i64)),
+        "len" => {
+            super::seq::len(arg(args, 0).unwrap_or(&Value::None)).map(|n| Value::Int(n as i64))
+        }
         "range" => range(args),
         "str" => Ok(Value::str(arg(args, 0).map_or(String::new(), str_of))),
         "repr" => Ok(Value::str(repr_of(arg(args, 0).unwrap_or(&Value::None)))),
@@ -76,12 +78,16 @@ pub fn call(b: Builtin, ctx: &mut Ctx<'_>, args: &[Option<Value>], st: &mut OpSt
         "bool" => Ok(Value::Bool(arg(args, 0).is_some_and(Value::truthy))),
         "abs" => abs(arg(args, 0).unwrap_or(&Value::None)),
         "list" => arg(args, 0).map_or(Ok(Vec::new()), to_vec).map(Value::list),
-        "tuple" => arg(args, 0).map_or(Ok(Vec::new()), to_vec).map(Value::tuple),
+        "tuple" => arg(args, 0)
+            .map_or(Ok(Vec::new()), to_vec)
+            .map(Value::tuple),
         "dict" => dict(args),
         "sum" => sum(args),
         "round" => round(args),
-        "any" => to_vec(arg(args, 0).unwrap_or(&Value::None)).map(|v| Value::Bool(v.iter().any(Value::truthy))),
-        "all" => to_vec(arg(args, 0).unwrap_or(&Value::None)).map(|v| Value::Bool(v.iter().all(Value::truthy))),
+        "any" => to_vec(arg(args, 0).unwrap_or(&Value::None))
+            .map(|v| Value::Bool(v.iter().any(Value::truthy))),
+        "all" => to_vec(arg(args, 0).unwrap_or(&Value::None))
+            .map(|v| Value::Bool(v.iter().all(Value::truthy))),
         "zip" => zip(args),
         "reversed" => to_vec(arg(args, 0).unwrap_or(&Value::None)).map(|mut v| {
             v.reverse();
@@ -95,7 +101,10 @@ pub fn call(b: Builtin, ctx: &mut Ctx<'_>, args: &[Option<Value>], st: &mut OpSt
             let reverse = arg(args, 2).is_some_and(Value::truthy);
             if let Some(key) = arg(args, 1).filter(|k| !matches!(k, Value::None)) {
                 let f = ctx.world.prelude("__thr_sorted_key");
-                return Outcome::Invoke(f, vec![Value::list(items), key.clone(), Value::Bool(reverse)]);
+                return Outcome::Invoke(
+                    f,
+                    vec![Value::list(items), key.clone(), Value::Bool(reverse)],
+                );
             }
             let mut items = items;
             sort_values(&mut items).map(|()| {
@@ -128,7 +137,9 @@ fn range(args: &[Option<Value>]) -> Result<Value, Exc> {
 }
 
 fn to_int(args: &[Option<Value>]) -> Result<Value, Exc> {
-    let Some(v) = arg(args, 0) else { return Ok(Value::Int(0)) };
+    let Some(v) = arg(args, 0) else {
+        return Ok(Value::Int(0));
+    };
     let base = match arg(args, 1) {
         Some(b) => Some(int_arg(b)?),
         None => None,
@@ -138,11 +149,25 @@ fn to_int(args: &[Option<Value>]) -> Result<Value, Exc> {
         (Value::Bool(b), None) => Ok(Value::Int(*b as i64)),
         (Value::Float(f), None) => {
             if !f.is_finite() {
-                let what = if f.is_nan() { "cannot convert float NaN to integer" } else { "cannot convert float infinity to integer" };
-                return Err(exc(if f.is_nan() { kind::ValueError } else { kind::OverflowError }, what));
+                let what = if f.is_nan() {
+                    "cannot convert float NaN to integer"
+                } else {
+                    "cannot convert float infinity to integer"
+                };
+                return Err(exc(
+                    if f.is_nan() {
+                        kind::ValueError
+                    } else {
+                        kind::OverflowError
+                    },
+                    what,
+                ));
             }
             if f.trunc().abs() >= 9.223372036854776e18 {
-                return Err(exc(kind::OverflowError, "integer overflow: thr integers are 64-bit"));
+                return Err(exc(
+                    kind::OverflowError,
+                    "integer overflow: thr integers are 64-bit",
+                ));
             }
             Ok(Value::Int(f.trunc() as i64))
         }
@@ -154,21 +179,35 @@ fn to_int(args: &[Option<Value>]) -> Result<Value, Exc> {
                 None => (false, text.trim_start_matches('+').to_string()),
             };
             let digits = match b {
-                16 => digits.trim_start_matches("0x").trim_start_matches("0X").to_string(),
-                8 => digits.trim_start_matches("0o").trim_start_matches("0O").to_string(),
-                2 => digits.trim_start_matches("0b").trim_start_matches("0B").to_string(),
+                16 => digits
+                    .trim_start_matches("0x")
+                    .trim_start_matches("0X")
+                    .to_string(),
+                8 => digits
+                    .trim_start_matches("0o")
+                    .trim_start_matches("0O")
+                    .to_string(),
+                2 => digits
+                    .trim_start_matches("0b")
+                    .trim_start_matches("0B")
+                    .to_string(),
                 _ => digits,
             };
             match i64::from_str_radix(&digits, b as u32) {
                 Ok(i) if !digits.is_empty() => Ok(Value::Int(if neg { -i } else { i })),
-                _ => Err(value_error(format!("invalid literal for int() with base {b}: {}", repr_of(v)))),
+                _ => Err(value_error(format!(
+                    "invalid literal for int() with base {b}: {}",
+                    repr_of(v)
+                ))),
             }
         }
         (other, None) => Err(type_error(format!(
             "int() argument must be a string, a bytes-like object or a real number, not '{}'",
             other.type_name()
         ))),
-        (_, Some(_)) => Err(type_error("int() can't convert non-string with explicit base")),
+        (_, Some(_)) => Err(type_error(
+            "int() can't convert non-string with explicit base",
+        )),
     }
 }
 
@@ -186,9 +225,12 @@ fn to_float(v: Option<&Value>) -> Result<Value, Exc> {
                 "nan" | "+nan" | "-nan" => Some(f64::NAN),
                 _ => t.parse::<f64>().ok(),
             };
-            parsed
-                .map(Value::Float)
-                .ok_or_else(|| value_error(format!("could not convert string to float: {}", repr_of(v.unwrap()))))
+            parsed.map(Value::Float).ok_or_else(|| {
+                value_error(format!(
+                    "could not convert string to float: {}",
+                    repr_of(v.unwrap())
+                ))
+            })
         }
         Some(other) => Err(type_error(format!(
             "float() argument must be a string or a real number, not '{}'",
@@ -199,10 +241,18 @@ fn to_float(v: Option<&Value>) -> Result<Value, Exc> {
 
 fn abs(v: &Value) -> Result<Value, Exc> {
     match v {
-        Value::Int(i) => i.checked_abs().map(Value::Int).ok_or_else(|| exc(kind::OverflowError, "integer overflow: thr integers are 64-bit")),
+        Value::Int(i) => i.checked_abs().map(Value::Int).ok_or_else(|| {
+            exc(
+                kind::OverflowError,
+                "integer overflow: thr integers are 64-bit",
+            )
+        }),
         Value::Bool(b) => Ok(Value::Int(*b as i64)),
         Value::Float(f) => Ok(Value::Float(f.abs())),
-        other => Err(type_error(format!("bad operand type for abs(): '{}'", other.type_name()))),
+        other => Err(type_error(format!(
+            "bad operand type for abs(): '{}'",
+            other.type_name()
+        ))),
     }
 }
 
@@ -210,7 +260,9 @@ fn dict(args: &[Option<Value>]) -> Result<Value, Exc> {
     let mut pairs = Vec::new();
     for a in rest(args, 0) {
         match &a {
-            Value::Dict(d) => pairs.extend(d.items.lock().iter().map(|(k, v)| (k.0.clone(), v.clone()))),
+            Value::Dict(d) => {
+                pairs.extend(d.items.lock().iter().map(|(k, v)| (k.0.clone(), v.clone())))
+            }
             other => {
                 for p in to_vec(other)? {
                     let kv = to_vec(&p)?;
@@ -226,7 +278,12 @@ fn dict(args: &[Option<Value>]) -> Result<Value, Exc> {
         }
     }
     if let Some(Value::Dict(kw)) = arg(args, 1) {
-        pairs.extend(kw.items.lock().iter().map(|(k, v)| (k.0.clone(), v.clone())));
+        pairs.extend(
+            kw.items
+                .lock()
+                .iter()
+                .map(|(k, v)| (k.0.clone(), v.clone())),
+        );
     }
     super::seq::dict_from(pairs)
 }
@@ -234,7 +291,9 @@ fn dict(args: &[Option<Value>]) -> Result<Value, Exc> {
 fn sum(args: &[Option<Value>]) -> Result<Value, Exc> {
     let mut total = arg(args, 1).cloned().unwrap_or(Value::Int(0));
     if let Value::Str(_) = total {
-        return Err(type_error("sum() can't sum strings [use ''.join(seq) instead]"));
+        return Err(type_error(
+            "sum() can't sum strings [use ''.join(seq) instead]",
+        ));
     }
     for x in to_vec(arg(args, 0).unwrap_or(&Value::None))? {
         total = super::ops::binary(crate::syntax::ast::BinOp::Add, &total, &x)?;
@@ -253,7 +312,10 @@ fn round(args: &[Option<Value>]) -> Result<Value, Exc> {
         (Value::Int(_) | Value::Bool(_), Some(_)) => Ok(v.clone()),
         (Value::Float(f), None) => {
             if !f.is_finite() {
-                return Err(exc(kind::OverflowError, "cannot convert float infinity to integer"));
+                return Err(exc(
+                    kind::OverflowError,
+                    "cannot convert float infinity to integer",
+                ));
             }
             Ok(Value::Int(f.round_ties_even() as i64))
         }
@@ -261,15 +323,23 @@ fn round(args: &[Option<Value>]) -> Result<Value, Exc> {
             let m = 10f64.powi(d as i32);
             Ok(Value::Float((f * m).round_ties_even() / m))
         }
-        (other, _) => Err(type_error(format!("type {} doesn't define __round__ method", other.type_name()))),
+        (other, _) => Err(type_error(format!(
+            "type {} doesn't define __round__ method",
+            other.type_name()
+        ))),
     }
 }
 
 fn zip(args: &[Option<Value>]) -> Result<Value, Exc> {
-    let lists = rest(args, 0).iter().map(to_vec).collect::<Result<Vec<_>, _>>()?;
+    let lists = rest(args, 0)
+        .iter()
+        .map(to_vec)
+        .collect::<Result<Vec<_>, _>>()?;
     let n = lists.iter().map(Vec::len).min().unwrap_or(0);
     Ok(Value::list(
-        (0..n).map(|i| Value::tuple(lists.iter().map(|l| l[i].clone()).collect())).collect(),
+        (0..n)
+            .map(|i| Value::tuple(lists.iter().map(|l| l[i].clone()).collect()))
+            .collect(),
     ))
 }
 
@@ -280,7 +350,11 @@ fn min_max(name: &str, ctx: &mut Ctx<'_>, args: &[Option<Value>]) -> Outcome {
             Ok(v) => v,
             Err(e) => return Outcome::Raise(e),
         },
-        [] => return Outcome::Raise(type_error(format!("{name} expected at least 1 argument, got 0"))),
+        [] => {
+            return Outcome::Raise(type_error(format!(
+                "{name} expected at least 1 argument, got 0"
+            )));
+        }
         many => many.to_vec(),
     };
     if items.is_empty() {
@@ -291,7 +365,10 @@ fn min_max(name: &str, ctx: &mut Ctx<'_>, args: &[Option<Value>]) -> Outcome {
     }
     if let Some(key) = arg(args, 1).filter(|k| !matches!(k, Value::None)) {
         let f = ctx.world.prelude("__thr_min_max_key");
-        return Outcome::Invoke(f, vec![Value::list(items), key.clone(), Value::Bool(name == "max")]);
+        return Outcome::Invoke(
+            f,
+            vec![Value::list(items), key.clone(), Value::Bool(name == "max")],
+        );
     }
     let mut best = items[0].clone();
     for x in &items[1..] {

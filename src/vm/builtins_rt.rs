@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use super::builtins::{arg, int_arg};
-use super::exc::{exc, kind, type_error, value_error, Exc};
+use super::exc::{Exc, exc, kind, type_error, value_error};
 use super::format::str_of;
 use super::seq::to_vec;
 use super::value::Value;
@@ -24,11 +24,19 @@ fn text_arg(v: Option<&Value>, what: &str, default: &str) -> Result<String, Exc>
     match v {
         None | Some(Value::None) => Ok(default.to_string()),
         Some(Value::Str(s)) => Ok(s.to_string()),
-        Some(other) => Err(type_error(format!("{what} must be None or a string, not {}", other.type_name()))),
+        Some(other) => Err(type_error(format!(
+            "{what} must be None or a string, not {}",
+            other.type_name()
+        ))),
     }
 }
 
-fn call_inner(name: &str, ctx: &mut Ctx<'_>, args: &[Option<Value>], st: &mut OpState) -> Result<Outcome, Exc> {
+fn call_inner(
+    name: &str,
+    ctx: &mut Ctx<'_>,
+    args: &[Option<Value>],
+    st: &mut OpState,
+) -> Result<Outcome, Exc> {
     let done = |v: Value| Ok(Outcome::Done(v));
     match name {
         "print" => {
@@ -48,7 +56,10 @@ fn call_inner(name: &str, ctx: &mut Ctx<'_>, args: &[Option<Value>], st: &mut Op
                 Some(n) => n.to_f64(),
                 None => {
                     let v = arg(args, 0).unwrap_or(&Value::None);
-                    return Err(type_error(format!("'{}' object cannot be interpreted as an integer", v.type_name())));
+                    return Err(type_error(format!(
+                        "'{}' object cannot be interpreted as an integer",
+                        v.type_name()
+                    )));
                 }
             };
             if secs < 0.0 {
@@ -58,11 +69,20 @@ fn call_inner(name: &str, ctx: &mut Ctx<'_>, args: &[Option<Value>], st: &mut Op
             let span = ctx.span;
             let info = move || WaitInfo {
                 object: None,
-                what: format!("sleeping ({})", super::format::float_repr(secs).trim_end_matches(".0")),
+                what: format!(
+                    "sleeping ({})",
+                    super::format::float_repr(secs).trim_end_matches(".0")
+                ),
                 deadline,
                 span,
             };
-            match ctx.block_on(info, |cx, _| if deadline.is_some_and(|d| cx.host.now() >= d) { Poll::Ready(()) } else { Poll::Pending }) {
+            match ctx.block_on(info, |cx, _| {
+                if deadline.is_some_and(|d| cx.host.now() >= d) {
+                    Poll::Ready(())
+                } else {
+                    Poll::Pending
+                }
+            }) {
                 Poll::Pending => Ok(Outcome::Pending),
                 Poll::Ready(()) => done(Value::None),
             }
@@ -72,7 +92,10 @@ fn call_inner(name: &str, ctx: &mut Ctx<'_>, args: &[Option<Value>], st: &mut Op
         "ctime" => {
             let secs = match arg(args, 0) {
                 None | Some(Value::None) => ctx.host.wall_time(),
-                Some(v) => v.as_num().map(|n| n.to_f64()).ok_or_else(|| type_error("an integer is required"))?,
+                Some(v) => v
+                    .as_num()
+                    .map(|n| n.to_f64())
+                    .ok_or_else(|| type_error("an integer is required"))?,
             };
             done(Value::str(ctime(secs)))
         }
@@ -81,15 +104,23 @@ fn call_inner(name: &str, ctx: &mut Ctx<'_>, args: &[Option<Value>], st: &mut Op
             let a = int_arg(arg(args, 0).unwrap_or(&Value::None))?;
             let b = int_arg(arg(args, 1).unwrap_or(&Value::None))?;
             if b < a {
-                return Err(value_error(format!("empty range in randrange({a}, {})", b + 1)));
+                return Err(value_error(format!(
+                    "empty range in randrange({a}, {})",
+                    b + 1
+                )));
             }
             let span = (b - a + 1) as f64;
-            done(Value::Int(a + ((ctx.host.random() * span) as i64).min(b - a)))
+            done(Value::Int(
+                a + ((ctx.host.random() * span) as i64).min(b - a),
+            ))
         }
         "choice" => {
             let items = to_vec(arg(args, 0).unwrap_or(&Value::None))?;
             if items.is_empty() {
-                return Err(exc(kind::IndexError, "Cannot choose from an empty sequence"));
+                return Err(exc(
+                    kind::IndexError,
+                    "Cannot choose from an empty sequence",
+                ));
             }
             let i = ((ctx.host.random() * items.len() as f64) as usize).min(items.len() - 1);
             done(items[i].clone())
@@ -114,10 +145,19 @@ fn call_inner(name: &str, ctx: &mut Ctx<'_>, args: &[Option<Value>], st: &mut Op
                 args: call_args,
                 kwargs,
             };
-            done(Value::Object(new_thread(ctx, name, daemon, Some(entry), None)?))
+            done(Value::Object(new_thread(
+                ctx,
+                name,
+                daemon,
+                Some(entry),
+                None,
+            )?))
         }
         "Timer" => {
-            let interval = arg(args, 0).and_then(Value::as_num).map(|n| n.to_f64()).unwrap_or(0.0);
+            let interval = arg(args, 0)
+                .and_then(Value::as_num)
+                .map(|n| n.to_f64())
+                .unwrap_or(0.0);
             let function = arg(args, 1).cloned().unwrap_or(Value::None);
             let call_args = match arg(args, 2) {
                 Some(Value::None) | None => Vec::new(),
@@ -135,13 +175,34 @@ fn call_inner(name: &str, ctx: &mut Ctx<'_>, args: &[Option<Value>], st: &mut Op
                 interval,
                 finished: Default::default(),
             };
-            done(Value::Object(new_thread(ctx, name, daemon, Some(entry), Some(timer))?))
+            done(Value::Object(new_thread(
+                ctx,
+                name,
+                daemon,
+                Some(entry),
+                Some(timer),
+            )?))
         }
         "current_thread" => done(Value::Object(ctx.thread.clone())),
-        "main_thread" => done(ctx.world.threads.lock().first().cloned().map_or(Value::None, Value::Object)),
+        "main_thread" => done(
+            ctx.world
+                .threads
+                .lock()
+                .first()
+                .cloned()
+                .map_or(Value::None, Value::Object),
+        ),
         "active_count" => done(Value::Int(ctx.world.live.lock().len() as i64)),
         "enumerate" => match arg(args, 0).filter(|v| !matches!(v, Value::None)) {
-            None => done(Value::list(ctx.world.live.lock().iter().cloned().map(Value::Object).collect())),
+            None => done(Value::list(
+                ctx.world
+                    .live
+                    .lock()
+                    .iter()
+                    .cloned()
+                    .map(Value::Object)
+                    .collect(),
+            )),
             Some(seq) => {
                 let start = match arg(args, 1) {
                     Some(s) => int_arg(s)?,
@@ -157,7 +218,12 @@ fn call_inner(name: &str, ctx: &mut Ctx<'_>, args: &[Option<Value>], st: &mut Op
                 ))
             }
         },
-        "get_ident" | "get_native_id" => done(ctx.thread.as_thread().and_then(|t| t.ident()).map_or(Value::None, Value::Int)),
+        "get_ident" | "get_native_id" => done(
+            ctx.thread
+                .as_thread()
+                .and_then(|t| t.ident())
+                .map_or(Value::None, Value::Int),
+        ),
         "wait" | "as_completed" => futures_wait(name, ctx, args, st),
         other => Err(type_error(format!("builtin {other}() is not available"))),
     }
@@ -195,18 +261,31 @@ fn kwargs_of(v: Option<&Value>) -> Result<Vec<(Arc<str>, Value)>, Exc> {
                 _ => Err(type_error("keywords must be strings")),
             })
             .collect(),
-        Some(other) => Err(type_error(format!("argument after ** must be a mapping, not {}", other.type_name()))),
+        Some(other) => Err(type_error(format!(
+            "argument after ** must be a mapping, not {}",
+            other.type_name()
+        ))),
     }
 }
 
 /// `wait(fs, timeout, return_when)` and `as_completed(fs, timeout)`.
-fn futures_wait(name: &str, ctx: &mut Ctx<'_>, args: &[Option<Value>], st: &mut OpState) -> Result<Outcome, Exc> {
+fn futures_wait(
+    name: &str,
+    ctx: &mut Ctx<'_>,
+    args: &[Option<Value>],
+    st: &mut OpState,
+) -> Result<Outcome, Exc> {
     let items = to_vec(arg(args, 0).unwrap_or(&Value::None))?;
     let mut futures: Vec<Arc<Object>> = Vec::new();
     for f in &items {
         match f {
             Value::Object(o) if matches!(o.body, Body::Future(_)) => futures.push(o.clone()),
-            other => return Err(type_error(format!("expected a Future, got '{}'", other.type_name()))),
+            other => {
+                return Err(type_error(format!(
+                    "expected a Future, got '{}'",
+                    other.type_name()
+                )));
+            }
         }
     }
     let timeout = crate::sync::methods::timeout_arg(arg(args, 1))?;
@@ -216,9 +295,7 @@ fn futures_wait(name: &str, ctx: &mut Ctx<'_>, args: &[Option<Value>], st: &mut 
     };
     let deadline = st.deadline(ctx.host.now(), timeout);
     let is_done = |f: &Arc<Object>| matches!(&f.body, Body::Future(x) if x.done());
-    let failed = |f: &Arc<Object>| {
-        matches!(&f.body, Body::Future(x) if x.done() && !matches!(x.poll_result(0, None, 0.0, Some(0.0), true), Poll::Ready(Ok(Value::None))))
-    };
+    let failed = |f: &Arc<Object>| matches!(&f.body, Body::Future(x) if x.done() && !matches!(x.poll_result(0, None, 0.0, Some(0.0), true), Poll::Ready(Ok(Value::None))));
     let span = ctx.span;
     let info = || WaitInfo {
         object: None,
@@ -258,11 +335,21 @@ fn futures_wait(name: &str, ctx: &mut Ctx<'_>, args: &[Option<Value>], st: &mut 
     let as_values = |v: Vec<Arc<Object>>| Value::list(v.into_iter().map(Value::Object).collect());
     if name == "as_completed" {
         if !not_done.is_empty() {
-            return Err(exc(kind::TimeoutError, format!("{} (of {}) futures unfinished", not_done.len(), futures.len())));
+            return Err(exc(
+                kind::TimeoutError,
+                format!(
+                    "{} (of {}) futures unfinished",
+                    not_done.len(),
+                    futures.len()
+                ),
+            ));
         }
         return Ok(Outcome::Done(as_values(done)));
     }
-    Ok(Outcome::Done(Value::tuple(vec![as_values(done), as_values(not_done)])))
+    Ok(Outcome::Done(Value::tuple(vec![
+        as_values(done),
+        as_values(not_done),
+    ])))
 }
 
 /// `time.ctime(secs)` in UTC: `Sat Jan  1 00:00:01 2000`.
@@ -283,7 +370,9 @@ pub fn ctime(secs: f64) -> String {
     let year = yoe + era * 400 + i64::from(month <= 2);
     let weekday = (days + 4).rem_euclid(7); // 1970-01-01 was a Thursday
     const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     format!(
         "{} {} {day:>2} {h:02}:{m:02}:{s:02} {year}",
         DAYS[weekday as usize],

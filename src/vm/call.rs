@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use indexmap::IndexMap;
 
-use super::exc::{type_error, Exc};
+use super::exc::{Exc, type_error};
 use super::value::{Key, Value};
 use crate::lang::signature::{BindError, ParamMode, Signature};
 
@@ -20,7 +20,11 @@ pub struct Args {
 /// Binds `args` to `sig`: one entry per parameter, `None` where a default applies.
 /// `*args` collects a tuple and `**kwargs` a dict. `defaults` are the values of the
 /// parameters that have defaults, in parameter order, when the caller wants them filled in.
-pub fn bind(sig: &Signature, args: Args, defaults: Option<&[Value]>) -> Result<Vec<Option<Value>>, Exc> {
+pub fn bind(
+    sig: &Signature,
+    args: Args,
+    defaults: Option<&[Value]>,
+) -> Result<Vec<Option<Value>>, Exc> {
     let err = |e: BindError| type_error(e.to_string());
     let name = || sig.name.clone();
     let mut out: Vec<Option<Value>> = vec![None; sig.params.len()];
@@ -42,7 +46,10 @@ pub fn bind(sig: &Signature, args: Args, defaults: Option<&[Value]>) -> Result<V
             None => {
                 return Err(err(BindError::TooManyPositional {
                     name: name(),
-                    min: positional.iter().filter(|&&p| sig.params[p].default.is_none()).count(),
+                    min: positional
+                        .iter()
+                        .filter(|&&p| sig.params[p].default.is_none())
+                        .count(),
                     max: positional.len(),
                     given,
                 }));
@@ -55,7 +62,11 @@ pub fn bind(sig: &Signature, args: Args, defaults: Option<&[Value]>) -> Result<V
     let mut kw_rest: IndexMap<Key, Value> = IndexMap::new();
     for (k, v) in args.kw {
         let found = sig.params.iter().position(|p| {
-            *p.name == *k && matches!(p.mode, ParamMode::Normal | ParamMode::KeywordOnly | ParamMode::PositionalOnly)
+            *p.name == *k
+                && matches!(
+                    p.mode,
+                    ParamMode::Normal | ParamMode::KeywordOnly | ParamMode::PositionalOnly
+                )
         });
         match found {
             Some(p) if sig.params[p].mode == ParamMode::PositionalOnly && var_kw.is_none() => {
@@ -128,7 +139,9 @@ pub fn bind(sig: &Signature, args: Args, defaults: Option<&[Value]>) -> Result<V
 /// Expands `*xs` into positional values.
 pub fn star_values(v: &Value) -> Result<Vec<Value>, Exc> {
     match v {
-        Value::List(_) | Value::Tuple(_) | Value::Str(_) | Value::Range(_) | Value::Dict(_) => super::seq::to_vec(v),
+        Value::List(_) | Value::Tuple(_) | Value::Str(_) | Value::Range(_) | Value::Dict(_) => {
+            super::seq::to_vec(v)
+        }
         other => Err(type_error(format!(
             "argument after * must be an iterable, not {}",
             other.type_name()

@@ -16,7 +16,10 @@ pub struct ExcKind(pub u8);
 impl ExcKind {
     /// The type named `name`.
     pub fn from_name(name: &str) -> Option<ExcKind> {
-        EXCEPTIONS.iter().position(|(n, _)| *n == name).map(|i| ExcKind(i as u8))
+        EXCEPTIONS
+            .iter()
+            .position(|(n, _)| *n == name)
+            .map(|i| ExcKind(i as u8))
     }
 
     /// The type's name.
@@ -68,9 +71,23 @@ const fn index(name: &str) -> u8 {
 }
 
 kinds!(
-    Exception, RuntimeError, ValueError, TypeError, NameError, UnboundLocalError, AttributeError,
-    IndexError, KeyError, ZeroDivisionError, OverflowError, AssertionError, TimeoutError, Empty,
-    Full, BrokenBarrierError, CancelledError
+    Exception,
+    RuntimeError,
+    ValueError,
+    TypeError,
+    NameError,
+    UnboundLocalError,
+    AttributeError,
+    IndexError,
+    KeyError,
+    ZeroDivisionError,
+    OverflowError,
+    AssertionError,
+    TimeoutError,
+    Empty,
+    Full,
+    BrokenBarrierError,
+    CancelledError
 );
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);

@@ -2,10 +2,10 @@
 
 use std::sync::Arc;
 
-use super::call::{double_star_values, star_values, Args};
-use super::exc::{exc, kind, runtime_error, type_error, Exc, Exception};
+use super::call::{Args, double_star_values, star_values};
+use super::exc::{Exc, Exception, exc, kind, runtime_error, type_error};
 use super::format::{format_value, repr_of, str_of};
-use super::func::{new_cell, Function};
+use super::func::{Function, new_cell};
 use super::ops;
 use super::seq;
 use super::task::{Flow, Handler, Task};
@@ -34,7 +34,11 @@ impl Task {
 
     /// A context for calls into objects and builtins.
     pub(super) fn ctx<'a>(&'a self, host: &'a dyn Host) -> Ctx<'a> {
-        let span = self.frames.last().map(|f| f.code.spans[f.pc.saturating_sub(1)]).unwrap_or_default();
+        let span = self
+            .frames
+            .last()
+            .map(|f| f.code.spans[f.pc.saturating_sub(1)])
+            .unwrap_or_default();
         Ctx {
             world: &self.world,
             host,
@@ -56,15 +60,19 @@ impl Task {
             args.pos.extend(star_values(vals.next().expect("counted"))?);
         }
         if shape.kw != u32::MAX {
-            let names = self.frames.last().expect("a frame").code.kw_names[shape.kw as usize].clone();
+            let names =
+                self.frames.last().expect("a frame").code.kw_names[shape.kw as usize].clone();
             for name in names.iter() {
-                args.kw.push((name.clone(), vals.next().expect("counted").clone()));
+                args.kw
+                    .push((name.clone(), vals.next().expect("counted").clone()));
             }
         }
         if shape.double_star {
             for (k, v) in double_star_values(vals.next().expect("counted"))? {
                 if args.kw.iter().any(|(n, _)| *n == k) {
-                    return Err(type_error(format!("got multiple values for keyword argument '{k}'")));
+                    return Err(type_error(format!(
+                        "got multiple values for keyword argument '{k}'"
+                    )));
                 }
                 args.kw.push((k, v));
             }
@@ -107,7 +115,9 @@ impl Task {
                     let name = frame.code.local_names[i as usize].clone();
                     return Err(exc(
                         kind::UnboundLocalError,
-                        format!("cannot access local variable '{name}' where it is not associated with a value"),
+                        format!(
+                            "cannot access local variable '{name}' where it is not associated with a value"
+                        ),
                     ));
                 }
             },
@@ -117,18 +127,36 @@ impl Task {
             }
             Op::DelLocal(i) => frame.locals[i as usize] = None,
             Op::LoadCell(i) | Op::LoadFree(i) => {
-                let at = if let Op::LoadFree(_) = op { frame.code.own_cells + i } else { i };
+                let at = if let Op::LoadFree(_) = op {
+                    frame.code.own_cells + i
+                } else {
+                    i
+                };
                 let v = frame.cells[at as usize].lock().clone();
                 match v {
                     Some(v) => self.stack.push(v),
                     None => {
-                        let name = frame.code.cell_names.get(i as usize).cloned().unwrap_or_else(|| Arc::from("?"));
-                        return Err(exc(kind::NameError, format!("cannot access free variable '{name}' where it is not associated with a value in enclosing scope")));
+                        let name = frame
+                            .code
+                            .cell_names
+                            .get(i as usize)
+                            .cloned()
+                            .unwrap_or_else(|| Arc::from("?"));
+                        return Err(exc(
+                            kind::NameError,
+                            format!(
+                                "cannot access free variable '{name}' where it is not associated with a value in enclosing scope"
+                            ),
+                        ));
                     }
                 }
             }
             Op::StoreCell(i) | Op::StoreFree(i) => {
-                let at = if let Op::StoreFree(_) = op { frame.code.own_cells + i } else { i };
+                let at = if let Op::StoreFree(_) = op {
+                    frame.code.own_cells + i
+                } else {
+                    i
+                };
                 let cell = frame.cells[at as usize].clone();
                 let v = self.pop();
                 *cell.lock() = Some(v);
@@ -154,7 +182,10 @@ impl Task {
             Op::LoadExcType(k) => self.stack.push(Value::ExcType(k)),
             Op::NameError(i) => {
                 let name = frame.code.names[i as usize].clone();
-                return Err(exc(kind::NameError, format!("name '{name}' is not defined")));
+                return Err(exc(
+                    kind::NameError,
+                    format!("name '{name}' is not defined"),
+                ));
             }
             Op::Pop => {
                 self.pop();
@@ -245,7 +276,11 @@ impl Task {
                 seq::set_item(&self.stack[at].clone(), &k, v)?;
             }
             Op::Format(conv, has_spec) => {
-                let spec = if has_spec { str_of(&self.pop()) } else { String::new() };
+                let spec = if has_spec {
+                    str_of(&self.pop())
+                } else {
+                    String::new()
+                };
                 let v = self.pop();
                 let v = match conv {
                     b'r' | b'a' => Value::str(repr_of(&v)),
@@ -308,13 +343,23 @@ impl Task {
             }
             Op::Unpack(n) => {
                 let v = self.pop();
-                let items = seq::to_vec(&v).map_err(|_| type_error(format!("cannot unpack non-iterable {} object", v.type_name())))?;
+                let items = seq::to_vec(&v).map_err(|_| {
+                    type_error(format!(
+                        "cannot unpack non-iterable {} object",
+                        v.type_name()
+                    ))
+                })?;
                 let n = n as usize;
                 if items.len() < n {
-                    return Err(super::exc::value_error(format!("not enough values to unpack (expected {n}, got {})", items.len())));
+                    return Err(super::exc::value_error(format!(
+                        "not enough values to unpack (expected {n}, got {})",
+                        items.len()
+                    )));
                 }
                 if items.len() > n {
-                    return Err(super::exc::value_error(format!("too many values to unpack (expected {n})")));
+                    return Err(super::exc::value_error(format!(
+                        "too many values to unpack (expected {n})"
+                    )));
                 }
                 self.stack.extend(items.into_iter().rev());
             }
@@ -358,7 +403,9 @@ impl Task {
                     .iter()
                     .map(|c| match *c {
                         Capture::Cell(i) => frame.cells[i as usize].clone(),
-                        Capture::Free(i) => frame.cells[(frame.code.own_cells + i) as usize].clone(),
+                        Capture::Free(i) => {
+                            frame.cells[(frame.code.own_cells + i) as usize].clone()
+                        }
                         Capture::Local(i) => {
                             let cell = new_cell();
                             *cell.lock() = frame.locals[i as usize].clone();
@@ -366,7 +413,8 @@ impl Task {
                         }
                     })
                     .collect();
-                self.stack.push(Value::Func(Function::new(code, defaults, cells)));
+                self.stack
+                    .push(Value::Func(Function::new(code, defaults, cells)));
             }
             Op::Return => {
                 let v = self.pop();
@@ -386,8 +434,14 @@ impl Task {
                 });
             }
             Op::Reraise => {
-                let current = self.frames.iter().rev().find_map(|f| f.handling.last().cloned());
-                return Err(current.unwrap_or_else(|| runtime_error("No active exception to reraise")));
+                let current = self
+                    .frames
+                    .iter()
+                    .rev()
+                    .find_map(|f| f.handling.last().cloned());
+                return Err(
+                    current.unwrap_or_else(|| runtime_error("No active exception to reraise"))
+                );
             }
             Op::RaiseTop => {
                 return Err(match self.pop() {
@@ -399,7 +453,11 @@ impl Task {
                 let depth = self.stack.len();
                 let frame = self.frames.last_mut().expect("a frame");
                 let handling = frame.handling.len();
-                frame.handlers.push(Handler { target: t, depth, handling });
+                frame.handlers.push(Handler {
+                    target: t,
+                    depth,
+                    handling,
+                });
             }
             Op::PopBlock => {
                 frame.handlers.pop();
@@ -416,7 +474,9 @@ impl Task {
                 let types = frame.code.consts[c as usize].clone();
                 let v = self.pop();
                 let matched = match (&v, &types) {
-                    (Value::Exception(e), Value::Tuple(ts)) => ts.iter().any(|t| matches!(t, Value::ExcType(k) if e.kind.is_a(*k))),
+                    (Value::Exception(e), Value::Tuple(ts)) => ts
+                        .iter()
+                        .any(|t| matches!(t, Value::ExcType(k) if e.kind.is_a(*k))),
                     _ => false,
                 };
                 self.stack.push(Value::Bool(matched));

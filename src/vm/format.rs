@@ -1,7 +1,7 @@
 //! Turning values into text the way Python does: `str`, `repr`, format specs
 //! (`{x:>5}`, `{t:.2f}`) and `%`-formatting.
 
-use super::exc::{value_error, Exc};
+use super::exc::{Exc, value_error};
 use super::value::Value;
 
 /// Python's `str(v)`.
@@ -47,7 +47,12 @@ fn write_repr(out: &mut String, v: &Value, depth: usize) {
             out.push(']');
         }
         Value::Dict(d) => {
-            let items: Vec<(Value, Value)> = d.items.lock().iter().map(|(k, v)| (k.0.clone(), v.clone())).collect();
+            let items: Vec<(Value, Value)> = d
+                .items
+                .lock()
+                .iter()
+                .map(|(k, v)| (k.0.clone(), v.clone()))
+                .collect();
             out.push('{');
             for (i, (k, v)) in items.iter().enumerate() {
                 if i > 0 {
@@ -100,7 +105,11 @@ pub fn float_repr(f: f64) -> String {
         return if f > 0.0 { "inf".into() } else { "-inf".into() };
     }
     if f == 0.0 {
-        return if f.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
+        return if f.is_sign_negative() {
+            "-0.0".into()
+        } else {
+            "0.0".into()
+        };
     }
     let sci = format!("{f:e}");
     let (mantissa, exp) = sci.split_once('e').expect("`{:e}` has an exponent");
@@ -115,11 +124,19 @@ pub fn float_repr(f: f64) -> String {
         } else if point as usize >= digits.len() {
             format!("{digits}{}.0", "0".repeat(point as usize - digits.len()))
         } else {
-            format!("{}.{}", &digits[..point as usize], &digits[point as usize..])
+            format!(
+                "{}.{}",
+                &digits[..point as usize],
+                &digits[point as usize..]
+            )
         };
         format!("{sign}{text}")
     } else {
-        let rest = if digits.len() > 1 { format!(".{}", &digits[1..]) } else { String::new() };
+        let rest = if digits.len() > 1 {
+            format!(".{}", &digits[1..])
+        } else {
+            String::new()
+        };
         let esign = if exp < 0 { '-' } else { '+' };
         format!("{sign}{}{rest}e{esign}{:02}", &digits[..1], exp.abs())
     }
@@ -127,7 +144,11 @@ pub fn float_repr(f: f64) -> String {
 
 /// Python's repr of a string: single quotes unless the text has a `'` and no `"`.
 pub fn str_repr(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
     let mut out = String::with_capacity(s.len() + 2);
     out.push(quote);
     for c in s.chars() {
@@ -140,7 +161,9 @@ pub fn str_repr(s: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
             c => out.push(c),
         }
     }
@@ -192,7 +215,11 @@ fn parse_spec(spec: &str) -> Result<Spec, Exc> {
         i += 1;
     }
     if i > start {
-        s.width = chars[start..i].iter().collect::<String>().parse().unwrap_or(0);
+        s.width = chars[start..i]
+            .iter()
+            .collect::<String>()
+            .parse()
+            .unwrap_or(0);
     }
     if i < chars.len() && matches!(chars[i], ',' | '_') {
         s.grouping = Some(chars[i]);
@@ -225,7 +252,12 @@ pub fn format_value(v: &Value, spec: &str) -> Result<String, Exc> {
         return Ok(str_of(v));
     }
     let s = parse_spec(spec)?;
-    let unknown = |c: char| value_error(format!("Unknown format code '{c}' for object of type '{}'", v.type_name()));
+    let unknown = |c: char| {
+        value_error(format!(
+            "Unknown format code '{c}' for object of type '{}'",
+            v.type_name()
+        ))
+    };
     let (body, numeric) = match v {
         Value::Int(_) | Value::Bool(_) | Value::Float(_) => {
             let f = match v {
@@ -241,18 +273,39 @@ pub fn format_value(v: &Value, spec: &str) -> Result<String, Exc> {
             };
             let text = match (s.kind, int) {
                 (None | Some('d') | Some('n'), Some(i)) => group(&i.abs().to_string(), s.grouping),
-                (Some('d') | Some('n') | Some('x') | Some('X') | Some('o') | Some('b') | Some('c'), None) => {
+                (
+                    Some('d') | Some('n') | Some('x') | Some('X') | Some('o') | Some('b')
+                    | Some('c'),
+                    None,
+                ) => {
                     return Err(unknown(s.kind.unwrap()));
                 }
-                (Some('x'), Some(i)) => prefixed(s.alternate, "0x", format!("{:x}", i.unsigned_abs())),
-                (Some('X'), Some(i)) => prefixed(s.alternate, "0X", format!("{:X}", i.unsigned_abs())),
-                (Some('o'), Some(i)) => prefixed(s.alternate, "0o", format!("{:o}", i.unsigned_abs())),
-                (Some('b'), Some(i)) => prefixed(s.alternate, "0b", format!("{:b}", i.unsigned_abs())),
-                (Some('c'), Some(i)) => char::from_u32(i as u32).map(String::from).unwrap_or_default(),
-                (Some('f') | Some('F'), _) => group_float(&format!("{:.*}", s.precision.unwrap_or(6), f.abs()), s.grouping),
+                (Some('x'), Some(i)) => {
+                    prefixed(s.alternate, "0x", format!("{:x}", i.unsigned_abs()))
+                }
+                (Some('X'), Some(i)) => {
+                    prefixed(s.alternate, "0X", format!("{:X}", i.unsigned_abs()))
+                }
+                (Some('o'), Some(i)) => {
+                    prefixed(s.alternate, "0o", format!("{:o}", i.unsigned_abs()))
+                }
+                (Some('b'), Some(i)) => {
+                    prefixed(s.alternate, "0b", format!("{:b}", i.unsigned_abs()))
+                }
+                (Some('c'), Some(i)) => char::from_u32(i as u32)
+                    .map(String::from)
+                    .unwrap_or_default(),
+                (Some('f') | Some('F'), _) => group_float(
+                    &format!("{:.*}", s.precision.unwrap_or(6), f.abs()),
+                    s.grouping,
+                ),
                 (Some('e') | Some('E'), _) => {
                     let t = sci(f.abs(), s.precision.unwrap_or(6));
-                    if s.kind == Some('E') { t.to_uppercase() } else { t }
+                    if s.kind == Some('E') {
+                        t.to_uppercase()
+                    } else {
+                        t
+                    }
                 }
                 (Some('%'), _) => format!("{:.*}%", s.precision.unwrap_or(6), f.abs() * 100.0),
                 (Some('g') | Some('G'), _) | (None, None) => match (s.kind, s.precision) {
@@ -291,11 +344,17 @@ pub fn format_value(v: &Value, spec: &str) -> Result<String, Exc> {
 }
 
 fn prefixed(alternate: bool, prefix: &str, digits: String) -> String {
-    if alternate { format!("{prefix}{digits}") } else { digits }
+    if alternate {
+        format!("{prefix}{digits}")
+    } else {
+        digits
+    }
 }
 
 fn group(digits: &str, sep: Option<char>) -> String {
-    let Some(sep) = sep else { return digits.to_string() };
+    let Some(sep) = sep else {
+        return digits.to_string();
+    };
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i) % 3 == 0 {
@@ -350,7 +409,11 @@ fn pad(body: &str, s: &Spec, numeric: bool) -> String {
     if len >= s.width {
         return body.to_string();
     }
-    let fill = s.fill.unwrap_or(if s.zero && s.align.is_none() { '0' } else { ' ' });
+    let fill = s.fill.unwrap_or(if s.zero && s.align.is_none() {
+        '0'
+    } else {
+        ' '
+    });
     let align = s.align.unwrap_or(if s.zero && numeric {
         '='
     } else if numeric {
@@ -415,20 +478,33 @@ pub fn percent_format(text: &str, args: &Value) -> Result<String, Exc> {
                 _ => format_value(&arg, "d")?,
             },
             'f' | 'F' | 'e' | 'E' | 'g' | 'G' | 'x' | 'X' | 'o' => {
-                let precision = if spec.contains('.') { "" } else if matches!(conv, 'f' | 'F' | 'e' | 'E') { ".6" } else { "" };
+                let precision = if spec.contains('.') {
+                    ""
+                } else if matches!(conv, 'f' | 'F' | 'e' | 'E') {
+                    ".6"
+                } else {
+                    ""
+                };
                 format_value(&arg, &format!("{precision}{conv}"))?
             }
             c => return Err(value_error(format!("unsupported format character '{c}'"))),
         };
         // Width, precision and flags apply as in Python's printf-style formatting.
-        let (flags, rest): (String, String) = spec.chars().partition(|c| matches!(c, '-' | '+' | ' ' | '#'));
+        let (flags, rest): (String, String) = spec
+            .chars()
+            .partition(|c| matches!(c, '-' | '+' | ' ' | '#'));
         let (width, precision) = match rest.split_once('.') {
             Some((w, p)) => (w.to_string(), Some(p.to_string())),
             None => (rest, None),
         };
         let piece = match (&precision, conv) {
-            (Some(p), 'f' | 'F' | 'e' | 'E' | 'g' | 'G') => format_value(&arg, &format!(".{p}{conv}"))?,
-            (Some(p), 's' | 'r') => piece.chars().take(p.parse().unwrap_or(usize::MAX)).collect(),
+            (Some(p), 'f' | 'F' | 'e' | 'E' | 'g' | 'G') => {
+                format_value(&arg, &format!(".{p}{conv}"))?
+            }
+            (Some(p), 's' | 'r') => piece
+                .chars()
+                .take(p.parse().unwrap_or(usize::MAX))
+                .collect(),
             _ => piece,
         };
         let width: usize = width.parse().unwrap_or(0);
@@ -447,7 +523,9 @@ pub fn percent_format(text: &str, args: &Value) -> Result<String, Exc> {
         }
     }
     if next.next().is_some() {
-        return Err(super::exc::type_error("not all arguments converted during string formatting"));
+        return Err(super::exc::type_error(
+            "not all arguments converted during string formatting",
+        ));
     }
     Ok(out)
 }
@@ -502,8 +580,18 @@ mod tests {
     #[test]
     fn percent_formatting() {
         let args = Value::tuple(vec![Value::str("a"), Value::Int(3), Value::Float(1.5)]);
-        assert_eq!(percent_format("%s=%d (%.2f) %%", &args).unwrap(), "a=3 (1.50) %");
-        assert_eq!(percent_format("%5d|%-3s|", &Value::tuple(vec![Value::Int(42), Value::str("x")])).unwrap(), "   42|x  |");
+        assert_eq!(
+            percent_format("%s=%d (%.2f) %%", &args).unwrap(),
+            "a=3 (1.50) %"
+        );
+        assert_eq!(
+            percent_format(
+                "%5d|%-3s|",
+                &Value::tuple(vec![Value::Int(42), Value::str("x")])
+            )
+            .unwrap(),
+            "   42|x  |"
+        );
     }
 
     #[test]

@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
-use super::call::{bind, Args};
-use super::exc::{exc, kind, type_error, value_error, Exc, Exception};
+use super::call::{Args, bind};
+use super::exc::{Exc, Exception, exc, kind, type_error, value_error};
 use super::exec::Called;
 use super::format::str_of;
 use super::task::{Flow, Task};
@@ -11,7 +11,7 @@ use super::value::Value;
 use crate::sync::methods::{self, attribute_error, new_thread, set_thread_attr};
 use crate::sync::thread::Entry;
 use crate::sync::wait::{Host, Outcome, Poll};
-use crate::sync::{acquire, Body, Object};
+use crate::sync::{Body, Object, acquire};
 use crate::syntax::ast::ObjectKind;
 
 /// `max_workers` when not given. CPython uses `min(32, cpus + 4)`; thr fixes it so that
@@ -24,12 +24,24 @@ impl Task {
             Outcome::Done(v) => Ok(Called::Value(v)),
             Outcome::Raise(e) => Err(e),
             Outcome::Pending => Ok(Called::Pending),
-            Outcome::Invoke(f, pos) => self.call_value(host, f, Args { pos, kw: Vec::new() }),
+            Outcome::Invoke(f, pos) => self.call_value(
+                host,
+                f,
+                Args {
+                    pos,
+                    kw: Vec::new(),
+                },
+            ),
         }
     }
 
     /// Calls `callee` with `args`.
-    pub(super) fn call_value(&mut self, host: &dyn Host, callee: Value, args: Args) -> Result<Called, Exc> {
+    pub(super) fn call_value(
+        &mut self,
+        host: &dyn Host,
+        callee: Value,
+        args: Args,
+    ) -> Result<Called, Exc> {
         match callee {
             Value::Func(f) => Ok(Called::Enter(f, args)),
             Value::Builtin(b) => {
@@ -45,17 +57,30 @@ impl Task {
             }
             Value::ExcType(k) => {
                 if !args.kw.is_empty() {
-                    return Err(type_error(format!("{}() takes no keyword arguments", k.name())));
+                    return Err(type_error(format!(
+                        "{}() takes no keyword arguments",
+                        k.name()
+                    )));
                 }
                 Ok(Called::Value(Value::Exception(Exception::new(k, args.pos))))
             }
-            other => Err(type_error(format!("'{}' object is not callable", other.type_name()))),
+            other => Err(type_error(format!(
+                "'{}' object is not callable",
+                other.type_name()
+            ))),
         }
     }
 
     /// Calls method `name` of `receiver`. Internal methods (`_name`) are open to the
     /// prelude only.
-    pub(super) fn call_method(&mut self, host: &dyn Host, receiver: &Value, name: &str, args: Args, internal: bool) -> Result<Called, Exc> {
+    pub(super) fn call_method(
+        &mut self,
+        host: &dyn Host,
+        receiver: &Value,
+        name: &str,
+        args: Args,
+        internal: bool,
+    ) -> Result<Called, Exc> {
         match receiver {
             Value::Object(obj) => {
                 let bound = if internal && name.starts_with('_') {
@@ -87,13 +112,18 @@ impl Task {
 
     /// `v.name`.
     pub(super) fn get_attr(&self, v: &Value, name: &str) -> Result<Value, Exc> {
-        let method = |kind: crate::lang::kinds::Kind| kind.method(name).map(|_| Value::Method(Arc::new((v.clone(), Arc::from(name)))));
+        let method = |kind: crate::lang::kinds::Kind| {
+            kind.method(name)
+                .map(|_| Value::Method(Arc::new((v.clone(), Arc::from(name)))))
+        };
         match v {
             Value::Object(obj) => {
                 let value = match (&obj.body, name) {
                     (Body::Thread(t), "name") => Some(Value::Str(t.name())),
                     (Body::Thread(t), "daemon") => Some(Value::Bool(t.is_daemon())),
-                    (Body::Thread(t), "ident" | "native_id") => Some(t.ident().map_or(Value::None, Value::Int)),
+                    (Body::Thread(t), "ident" | "native_id") => {
+                        Some(t.ident().map_or(Value::None, Value::Int))
+                    }
                     (Body::Barrier(b), "parties") => Some(Value::Int(b.parties as i64)),
                     (Body::Barrier(b), "n_waiting") => Some(Value::Int(b.n_waiting() as i64)),
                     (Body::Barrier(b), "broken") => Some(Value::Bool(b.broken())),
@@ -101,7 +131,9 @@ impl Task {
                     (Body::Local(l), _) => l.get(self.tid, name),
                     _ => None,
                 };
-                return value.or_else(|| method(obj.kind())).ok_or_else(|| attribute_error(obj, name));
+                return value
+                    .or_else(|| method(obj.kind()))
+                    .ok_or_else(|| attribute_error(obj, name));
             }
             Value::Exception(e) if name == "args" => Some(Value::tuple(e.args.clone())),
             Value::List(_) => method(crate::lang::kinds::Kind::List),
@@ -110,7 +142,12 @@ impl Task {
             Value::Tuple(_) => method(crate::lang::kinds::Kind::Tuple),
             _ => None,
         }
-        .ok_or_else(|| exc(kind::AttributeError, format!("'{}' object has no attribute '{name}'", v.type_name())))
+        .ok_or_else(|| {
+            exc(
+                kind::AttributeError,
+                format!("'{}' object has no attribute '{name}'", v.type_name()),
+            )
+        })
     }
 
     /// `obj.name = v`.
@@ -132,7 +169,12 @@ impl Task {
     }
 
     /// `spawn target(args)`: a new thread, started.
-    pub(super) fn spawn(&mut self, host: &dyn Host, target: Value, args: Args) -> Result<Value, Exc> {
+    pub(super) fn spawn(
+        &mut self,
+        host: &dyn Host,
+        target: Value,
+        args: Args,
+    ) -> Result<Value, Exc> {
         let ctx = self.ctx(host);
         let n = ctx.world.next_thread_number();
         let name = match super::builtins_rt::callable_name(&target) {
@@ -170,11 +212,13 @@ impl Task {
                     Poll::Ready(b) => Value::Bool(b),
                 }
             }
-            Body::Semaphore(..) => match self.call_method(host, &v, "acquire", Args::default(), false)? {
-                Called::Pending => return Ok(Flow::Pending),
-                Called::Value(b) => b,
-                Called::Enter(..) => Value::None,
-            },
+            Body::Semaphore(..) => {
+                match self.call_method(host, &v, "acquire", Args::default(), false)? {
+                    Called::Pending => return Ok(Flow::Pending),
+                    Called::Value(b) => b,
+                    Called::Enter(..) => Value::None,
+                }
+            }
             Body::Pool(_) => v.clone(),
             _ => {
                 return Err(type_error(format!(
@@ -204,7 +248,13 @@ impl Task {
     }
 
     /// A declared object.
-    pub(super) fn new_object(&mut self, host: &dyn Host, kind: ObjectKind, name: Arc<str>, args: Args) -> Result<Value, Exc> {
+    pub(super) fn new_object(
+        &mut self,
+        host: &dyn Host,
+        kind: ObjectKind,
+        name: Arc<str>,
+        args: Args,
+    ) -> Result<Value, Exc> {
         let bound = bind(crate::lang::kinds::constructor(kind), args, None)?;
         let arg = |i: usize| bound.get(i).cloned().flatten();
         let int = |i: usize, default: i64| -> Result<i64, Exc> {
@@ -218,7 +268,9 @@ impl Task {
             ObjectKind::RLock => Body::RLock(Default::default()),
             ObjectKind::Condition => {
                 let lock = match arg(0) {
-                    None | Some(Value::None) => Object::new(format!("{name}.lock"), Body::RLock(Default::default())),
+                    None | Some(Value::None) => {
+                        Object::new(format!("{name}.lock"), Body::RLock(Default::default()))
+                    }
                     Some(Value::Object(o)) if matches!(o.body, Body::Lock(_) | Body::RLock(_)) => o,
                     Some(other) => {
                         return Err(type_error(format!(
@@ -231,7 +283,10 @@ impl Task {
             }
             ObjectKind::Semaphore | ObjectKind::BoundedSemaphore => {
                 let bounded = kind == ObjectKind::BoundedSemaphore;
-                Body::Semaphore(crate::sync::semaphore::Semaphore::new(int(0, 1)?, bounded)?, bounded)
+                Body::Semaphore(
+                    crate::sync::semaphore::Semaphore::new(int(0, 1)?, bounded)?,
+                    bounded,
+                )
             }
             ObjectKind::Event => Body::Event(Default::default()),
             ObjectKind::Barrier => {
@@ -241,7 +296,11 @@ impl Task {
                 }
                 let action = arg(1).filter(|a| !matches!(a, Value::None));
                 let timeout = methods::timeout_arg(arg(2).as_ref())?;
-                Body::Barrier(crate::sync::barrier::Barrier::new(parties as usize, action, timeout))
+                Body::Barrier(crate::sync::barrier::Barrier::new(
+                    parties as usize,
+                    action,
+                    timeout,
+                ))
             }
             ObjectKind::Queue | ObjectKind::LifoQueue | ObjectKind::PriorityQueue => {
                 let order = match kind {
@@ -249,7 +308,11 @@ impl Task {
                     ObjectKind::LifoQueue => crate::sync::queue::Order::Lifo,
                     _ => crate::sync::queue::Order::Priority,
                 };
-                Body::Queue(crate::sync::queue::Queue::new(order, int(0, 0)?, super::ops::less_than))
+                Body::Queue(crate::sync::queue::Queue::new(
+                    order,
+                    int(0, 0)?,
+                    super::ops::less_than,
+                ))
             }
             ObjectKind::Local => Body::Local(Default::default()),
             ObjectKind::Pool => {
@@ -262,7 +325,10 @@ impl Task {
                     Some(p) if !p.is_empty() => p,
                     _ => format!("ThreadPoolExecutor-{number}"),
                 };
-                Body::Pool(crate::sync::pool::Pool::new(workers as usize, Arc::from(prefix)))
+                Body::Pool(crate::sync::pool::Pool::new(
+                    workers as usize,
+                    Arc::from(prefix),
+                ))
             }
         };
         let _ = host;
@@ -274,14 +340,26 @@ impl Task {
     }
 
     /// The thread object of a `thread NAME { }` block.
-    pub(super) fn new_thread_block(&mut self, host: &dyn Host, name: Arc<str>, daemon: bool, func: Value) -> Result<Value, Exc> {
+    pub(super) fn new_thread_block(
+        &mut self,
+        host: &dyn Host,
+        name: Arc<str>,
+        daemon: bool,
+        func: Value,
+    ) -> Result<Value, Exc> {
         let ctx = self.ctx(host);
         let entry = Entry {
             func,
             args: Vec::new(),
             kwargs: Vec::new(),
         };
-        Ok(Value::Object(new_thread(&ctx, name.to_string(), daemon, Some(entry), None)?))
+        Ok(Value::Object(new_thread(
+            &ctx,
+            name.to_string(),
+            daemon,
+            Some(entry),
+            None,
+        )?))
     }
 
     /// Starts the `thread` blocks in declaration order.
@@ -300,18 +378,36 @@ impl Task {
 
 /// What a thread object runs, as a callable and its arguments (timers go through the
 /// prelude's `__thr_timer`).
-pub fn thread_entry(world: &crate::vm::world::World, t: &Arc<Object>) -> (Value, Vec<Value>, Value) {
+pub fn thread_entry(
+    world: &crate::vm::world::World,
+    t: &Arc<Object>,
+) -> (Value, Vec<Value>, Value) {
     let th = t.as_thread().expect("a thread");
     let entry = th.entry.clone().unwrap_or(Entry {
         func: Value::None,
         args: Vec::new(),
         kwargs: Vec::new(),
     });
-    let kwargs = super::seq::dict_from(entry.kwargs.iter().map(|(k, v)| (Value::Str(k.clone()), v.clone())).collect())
-        .unwrap_or(Value::None);
+    let kwargs = super::seq::dict_from(
+        entry
+            .kwargs
+            .iter()
+            .map(|(k, v)| (Value::Str(k.clone()), v.clone()))
+            .collect(),
+    )
+    .unwrap_or(Value::None);
     if th.timer.is_some() {
-        let args = vec![Value::Object(t.clone()), entry.func, Value::tuple(entry.args), kwargs];
-        return (world.prelude("__thr_timer"), args, super::seq::dict_from(Vec::new()).unwrap_or(Value::None));
+        let args = vec![
+            Value::Object(t.clone()),
+            entry.func,
+            Value::tuple(entry.args),
+            kwargs,
+        ];
+        return (
+            world.prelude("__thr_timer"),
+            args,
+            super::seq::dict_from(Vec::new()).unwrap_or(Value::None),
+        );
     }
     (entry.func, entry.args, kwargs)
 }

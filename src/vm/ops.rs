@@ -2,12 +2,15 @@
 
 use std::cmp::Ordering;
 
-use super::exc::{exc, kind, type_error, value_error, Exc};
+use super::exc::{Exc, exc, kind, type_error, value_error};
 use super::value::{Num, Value};
 use crate::syntax::ast::{BinOp, CmpOp, UnaryOp};
 
 fn overflow() -> Exc {
-    exc(kind::OverflowError, "integer overflow: thr integers are 64-bit")
+    exc(
+        kind::OverflowError,
+        "integer overflow: thr integers are 64-bit",
+    )
 }
 
 fn unsupported(op: &str, a: &Value, b: &Value) -> Exc {
@@ -65,15 +68,24 @@ pub fn binary(op: BinOp, a: &Value, b: &Value) -> Result<Value, Exc> {
         ))),
         (BinOp::Mul, Value::Str(s), n) | (BinOp::Mul, n, Value::Str(s)) => match int_of(n) {
             Some(k) => Ok(Value::str(s.repeat(k.max(0) as usize))),
-            None => Err(type_error(format!("can't multiply sequence by non-int of type '{}'", n.type_name()))),
+            None => Err(type_error(format!(
+                "can't multiply sequence by non-int of type '{}'",
+                n.type_name()
+            ))),
         },
         (BinOp::Mul, Value::List(l), n) | (BinOp::Mul, n, Value::List(l)) => match int_of(n) {
             Some(k) => Ok(Value::list(repeat(&l.items.lock(), k))),
-            None => Err(type_error(format!("can't multiply sequence by non-int of type '{}'", n.type_name()))),
+            None => Err(type_error(format!(
+                "can't multiply sequence by non-int of type '{}'",
+                n.type_name()
+            ))),
         },
         (BinOp::Mul, Value::Tuple(t), n) | (BinOp::Mul, n, Value::Tuple(t)) => match int_of(n) {
             Some(k) => Ok(Value::tuple(repeat(t, k))),
-            None => Err(type_error(format!("can't multiply sequence by non-int of type '{}'", n.type_name()))),
+            None => Err(type_error(format!(
+                "can't multiply sequence by non-int of type '{}'",
+                n.type_name()
+            ))),
         },
         (BinOp::Mod, Value::Str(s), args) => super::format::percent_format(s, args).map(Value::str),
         _ => Err(unsupported(op.symbol(), a, b)),
@@ -92,7 +104,10 @@ fn arith(op: BinOp, x: Num, y: Num, a: &Value, b: &Value) -> Result<Value, Exc> 
     if let (Num::Int(i), Num::Int(j)) = (x, y) {
         return int_arith(op, i, j);
     }
-    if matches!(op, BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor | BinOp::Shl | BinOp::Shr) {
+    if matches!(
+        op,
+        BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor | BinOp::Shl | BinOp::Shr
+    ) {
         return Err(unsupported(op.symbol(), a, b));
     }
     let (f, g) = (x.to_f64(), y.to_f64());
@@ -117,11 +132,18 @@ fn arith(op: BinOp, x: Num, y: Num, a: &Value, b: &Value) -> Result<Value, Exc> 
                 return Err(exc(kind::ZeroDivisionError, "float modulo"));
             }
             let r = f % g;
-            if r != 0.0 && (r < 0.0) != (g < 0.0) { r + g } else { r }
+            if r != 0.0 && (r < 0.0) != (g < 0.0) {
+                r + g
+            } else {
+                r
+            }
         }
         BinOp::Pow => {
             if f == 0.0 && g < 0.0 {
-                return Err(exc(kind::ZeroDivisionError, "0.0 cannot be raised to a negative power"));
+                return Err(exc(
+                    kind::ZeroDivisionError,
+                    "0.0 cannot be raised to a negative power",
+                ));
             }
             f.powf(g)
         }
@@ -143,25 +165,39 @@ fn int_arith(op: BinOp, i: i64, j: i64) -> Result<Value, Exc> {
         }
         BinOp::FloorDiv => {
             if j == 0 {
-                return Err(exc(kind::ZeroDivisionError, "integer division or modulo by zero"));
+                return Err(exc(
+                    kind::ZeroDivisionError,
+                    "integer division or modulo by zero",
+                ));
             }
             if i == i64::MIN && j == -1 {
                 return Err(overflow());
             }
             let q = i / j;
-            Ok(Value::Int(if i % j != 0 && ((i < 0) != (j < 0)) { q - 1 } else { q }))
+            Ok(Value::Int(if i % j != 0 && ((i < 0) != (j < 0)) {
+                q - 1
+            } else {
+                q
+            }))
         }
         BinOp::Mod => {
             if j == 0 {
                 return Err(exc(kind::ZeroDivisionError, "integer modulo by zero"));
             }
             let r = i.wrapping_rem(j);
-            Ok(Value::Int(if r != 0 && ((r < 0) != (j < 0)) { r + j } else { r }))
+            Ok(Value::Int(if r != 0 && ((r < 0) != (j < 0)) {
+                r + j
+            } else {
+                r
+            }))
         }
         BinOp::Pow => {
             if j < 0 {
                 if i == 0 {
-                    return Err(exc(kind::ZeroDivisionError, "0.0 cannot be raised to a negative power"));
+                    return Err(exc(
+                        kind::ZeroDivisionError,
+                        "0.0 cannot be raised to a negative power",
+                    ));
                 }
                 return Ok(Value::Float((i as f64).powf(j as f64)));
             }
@@ -175,7 +211,11 @@ fn int_arith(op: BinOp, i: i64, j: i64) -> Result<Value, Exc> {
                 return Err(value_error("negative shift count"));
             }
             if j >= 64 || (i != 0 && (i << j) >> j != i) {
-                return if i == 0 { Ok(Value::Int(0)) } else { Err(overflow()) };
+                return if i == 0 {
+                    Ok(Value::Int(0))
+                } else {
+                    Err(overflow())
+                };
             }
             Ok(Value::Int(i << j))
         }
@@ -183,7 +223,11 @@ fn int_arith(op: BinOp, i: i64, j: i64) -> Result<Value, Exc> {
             if j < 0 {
                 return Err(value_error("negative shift count"));
             }
-            Ok(Value::Int(if j >= 64 { if i < 0 { -1 } else { 0 } } else { i >> j }))
+            Ok(Value::Int(if j >= 64 {
+                if i < 0 { -1 } else { 0 }
+            } else {
+                i >> j
+            }))
         }
     }
 }
@@ -199,19 +243,21 @@ pub fn unary(op: UnaryOp, v: &Value) -> Result<Value, Exc> {
         (UnaryOp::Pos, Value::Bool(b)) => Ok(Value::Int(*b as i64)),
         (UnaryOp::Invert, Value::Int(i)) => Ok(Value::Int(!i)),
         (UnaryOp::Invert, Value::Bool(b)) => Ok(Value::Int(!(*b as i64))),
-        (op, v) => Err(type_error(format!("bad operand type for unary {}: '{}'", op.symbol(), v.type_name()))),
+        (op, v) => Err(type_error(format!(
+            "bad operand type for unary {}: '{}'",
+            op.symbol(),
+            v.type_name()
+        ))),
     }
 }
 
 /// Python's ordering of two values, or `None` when they can't be ordered.
 pub fn order(a: &Value, b: &Value) -> Option<Ordering> {
     match (a, b) {
-        _ if a.as_num().is_some() && b.as_num().is_some() => {
-            match (a.as_num()?, b.as_num()?) {
-                (Num::Int(x), Num::Int(y)) => Some(x.cmp(&y)),
-                (x, y) => x.to_f64().partial_cmp(&y.to_f64()),
-            }
-        }
+        _ if a.as_num().is_some() && b.as_num().is_some() => match (a.as_num()?, b.as_num()?) {
+            (Num::Int(x), Num::Int(y)) => Some(x.cmp(&y)),
+            (x, y) => x.to_f64().partial_cmp(&y.to_f64()),
+        },
         (Value::Str(x), Value::Str(y)) => Some(x.cmp(y)),
         (Value::Tuple(x), Value::Tuple(y)) => seq_order(x, y),
         (Value::List(x), Value::List(y)) => {
@@ -248,7 +294,10 @@ pub fn compare(op: CmpOp, a: &Value, b: &Value) -> Result<Value, Exc> {
         CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge => {
             let Some(ord) = order(a, b) else {
                 // NaN compares false; anything else unorderable is a TypeError.
-                if matches!((a, b), (Value::Float(_), _) | (_, Value::Float(_))) && a.as_num().is_some() && b.as_num().is_some() {
+                if matches!((a, b), (Value::Float(_), _) | (_, Value::Float(_)))
+                    && a.as_num().is_some()
+                    && b.as_num().is_some()
+                {
                     return Ok(Value::Bool(false));
                 }
                 return Err(type_error(format!(
@@ -296,7 +345,10 @@ pub fn contains(container: &Value, item: &Value) -> Result<bool, Exc> {
             }
             None => false,
         }),
-        other => Err(type_error(format!("argument of type '{}' is not iterable", other.type_name()))),
+        other => Err(type_error(format!(
+            "argument of type '{}' is not iterable",
+            other.type_name()
+        ))),
     }
 }
 
@@ -310,9 +362,23 @@ mod tests {
 
     #[test]
     fn integer_division_floors_like_python() {
-        for (a, b, q, r) in [(7, 2, 3, 1), (-7, 2, -4, 1), (7, -2, -4, -1), (-7, -2, 3, -1), (6, 3, 2, 0)] {
-            assert!(binary(BinOp::FloorDiv, &int(a), &int(b)).unwrap().eq(&int(q)), "{a} // {b}");
-            assert!(binary(BinOp::Mod, &int(a), &int(b)).unwrap().eq(&int(r)), "{a} % {b}");
+        for (a, b, q, r) in [
+            (7, 2, 3, 1),
+            (-7, 2, -4, 1),
+            (7, -2, -4, -1),
+            (-7, -2, 3, -1),
+            (6, 3, 2, 0),
+        ] {
+            assert!(
+                binary(BinOp::FloorDiv, &int(a), &int(b))
+                    .unwrap()
+                    .eq(&int(q)),
+                "{a} // {b}"
+            );
+            assert!(
+                binary(BinOp::Mod, &int(a), &int(b)).unwrap().eq(&int(r)),
+                "{a} % {b}"
+            );
         }
     }
 
@@ -323,15 +389,34 @@ mod tests {
         let e = binary(BinOp::Add, &Value::str("a"), &int(1)).unwrap_err();
         assert_eq!(e.message(), "can only concatenate str (not \"int\") to str");
         let e = compare(CmpOp::Lt, &Value::str("a"), &int(1)).unwrap_err();
-        assert_eq!(e.message(), "'<' not supported between instances of 'str' and 'int'");
+        assert_eq!(
+            e.message(),
+            "'<' not supported between instances of 'str' and 'int'"
+        );
         assert!(binary(BinOp::Mul, &int(i64::MAX), &int(2)).is_err());
     }
 
     #[test]
     fn mixed_numbers_and_sequences() {
-        assert!(binary(BinOp::Add, &int(1), &Value::Float(0.5)).unwrap().eq(&Value::Float(1.5)));
-        assert!(binary(BinOp::Pow, &int(2), &int(-1)).unwrap().eq(&Value::Float(0.5)));
-        assert!(compare(CmpOp::Lt, &Value::tuple(vec![int(1), int(2)]), &Value::tuple(vec![int(1), int(3)])).unwrap().truthy());
+        assert!(
+            binary(BinOp::Add, &int(1), &Value::Float(0.5))
+                .unwrap()
+                .eq(&Value::Float(1.5))
+        );
+        assert!(
+            binary(BinOp::Pow, &int(2), &int(-1))
+                .unwrap()
+                .eq(&Value::Float(0.5))
+        );
+        assert!(
+            compare(
+                CmpOp::Lt,
+                &Value::tuple(vec![int(1), int(2)]),
+                &Value::tuple(vec![int(1), int(3)])
+            )
+            .unwrap()
+            .truthy()
+        );
         assert!(contains(&Value::list(vec![int(1), int(2)]), &Value::Float(2.0)).unwrap());
     }
 }

@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use indexmap::IndexMap;
 
-use super::exc::{exc, kind, type_error, value_error, Exc};
+use super::exc::{Exc, exc, kind, type_error, value_error};
 use super::format::{repr_of, str_of};
-use super::value::{range_len, IterState, Key, Value};
+use super::value::{IterState, Key, Value, range_len};
 
 fn index_error(what: &str) -> Exc {
     exc(kind::IndexError, format!("{what} index out of range"))
@@ -46,18 +46,29 @@ pub fn get_item(v: &Value, i: &Value) -> Result<Value, Exc> {
         Value::Tuple(t) => Ok(t[position(i, t.len(), "tuple")?].clone()),
         Value::Str(s) => {
             let chars: Vec<char> = s.chars().collect();
-            Ok(Value::str(chars[position(i, chars.len(), "string")?].to_string()))
+            Ok(Value::str(
+                chars[position(i, chars.len(), "string")?].to_string(),
+            ))
         }
         Value::Dict(d) => {
             let key = i.to_key().map_err(type_error)?;
-            d.items.lock().get(&key).cloned().ok_or_else(|| key_error(i))
+            d.items
+                .lock()
+                .get(&key)
+                .cloned()
+                .ok_or_else(|| key_error(i))
         }
         Value::Range(r) => {
             let (start, stop, step) = **r;
             let n = range_len(start, stop, step) as usize;
-            Ok(Value::Int(start + step * position(i, n, "range object")? as i64))
+            Ok(Value::Int(
+                start + step * position(i, n, "range object")? as i64,
+            ))
         }
-        other => Err(type_error(format!("'{}' object is not subscriptable", other.type_name()))),
+        other => Err(type_error(format!(
+            "'{}' object is not subscriptable",
+            other.type_name()
+        ))),
     }
 }
 
@@ -75,7 +86,10 @@ pub fn set_item(v: &Value, i: &Value, x: Value) -> Result<(), Exc> {
             d.items.lock().insert(key, x);
             Ok(())
         }
-        other => Err(type_error(format!("'{}' object does not support item assignment", other.type_name()))),
+        other => Err(type_error(format!(
+            "'{}' object does not support item assignment",
+            other.type_name()
+        ))),
     }
 }
 
@@ -90,20 +104,34 @@ pub fn del_item(v: &Value, i: &Value) -> Result<(), Exc> {
         }
         Value::Dict(d) => {
             let key = i.to_key().map_err(type_error)?;
-            d.items.lock().shift_remove(&key).map(|_| ()).ok_or_else(|| key_error(i))
+            d.items
+                .lock()
+                .shift_remove(&key)
+                .map(|_| ())
+                .ok_or_else(|| key_error(i))
         }
-        other => Err(type_error(format!("'{}' object doesn't support item deletion", other.type_name()))),
+        other => Err(type_error(format!(
+            "'{}' object doesn't support item deletion",
+            other.type_name()
+        ))),
     }
 }
 
 /// Python's slice indices for a sequence of `len` items.
-fn slice_indices(len: usize, lower: &Value, upper: &Value, step: &Value) -> Result<Vec<usize>, Exc> {
+fn slice_indices(
+    len: usize,
+    lower: &Value,
+    upper: &Value,
+    step: &Value,
+) -> Result<Vec<usize>, Exc> {
     let int = |v: &Value| -> Result<Option<i64>, Exc> {
         match v {
             Value::None => Ok(None),
             Value::Int(i) => Ok(Some(*i)),
             Value::Bool(b) => Ok(Some(*b as i64)),
-            _ => Err(type_error("slice indices must be integers or None or have an __index__ method")),
+            _ => Err(type_error(
+                "slice indices must be integers or None or have an __index__ method",
+            )),
         }
     };
     let n = len as i64;
@@ -119,7 +147,10 @@ fn slice_indices(len: usize, lower: &Value, upper: &Value, step: &Value) -> Resu
     let (start, stop) = if step > 0 {
         (clamp(int(lower)?, 0, 0, n), clamp(int(upper)?, n, 0, n))
     } else {
-        (clamp(int(lower)?, n - 1, -1, n - 1), clamp(int(upper)?, -1, -1, n - 1))
+        (
+            clamp(int(lower)?, n - 1, -1, n - 1),
+            clamp(int(upper)?, -1, -1, n - 1),
+        )
     };
     let mut out = Vec::new();
     let mut i = start;
@@ -136,18 +167,27 @@ pub fn get_slice(v: &Value, lower: &Value, upper: &Value, step: &Value) -> Resul
         Value::List(l) => {
             let items = l.items.lock();
             let picked = slice_indices(items.len(), lower, upper, step)?;
-            Ok(Value::list(picked.into_iter().map(|i| items[i].clone()).collect()))
+            Ok(Value::list(
+                picked.into_iter().map(|i| items[i].clone()).collect(),
+            ))
         }
         Value::Tuple(t) => {
             let picked = slice_indices(t.len(), lower, upper, step)?;
-            Ok(Value::tuple(picked.into_iter().map(|i| t[i].clone()).collect()))
+            Ok(Value::tuple(
+                picked.into_iter().map(|i| t[i].clone()).collect(),
+            ))
         }
         Value::Str(s) => {
             let chars: Vec<char> = s.chars().collect();
             let picked = slice_indices(chars.len(), lower, upper, step)?;
-            Ok(Value::str(picked.into_iter().map(|i| chars[i]).collect::<String>()))
+            Ok(Value::str(
+                picked.into_iter().map(|i| chars[i]).collect::<String>(),
+            ))
         }
-        other => Err(type_error(format!("'{}' object is not subscriptable", other.type_name()))),
+        other => Err(type_error(format!(
+            "'{}' object is not subscriptable",
+            other.type_name()
+        ))),
     }
 }
 
@@ -159,7 +199,12 @@ pub fn len(v: &Value) -> Result<usize, Exc> {
         Value::Tuple(t) => t.len(),
         Value::Dict(d) => d.items.lock().len(),
         Value::Range(r) => range_len(r.0, r.1, r.2) as usize,
-        other => return Err(type_error(format!("object of type '{}' has no len()", other.type_name()))),
+        other => {
+            return Err(type_error(format!(
+                "object of type '{}' has no len()",
+                other.type_name()
+            )));
+        }
     })
 }
 
@@ -167,10 +212,17 @@ pub fn len(v: &Value) -> Result<usize, Exc> {
 pub fn iter(v: &Value) -> Result<IterState, Exc> {
     Ok(match v {
         Value::List(_) | Value::Tuple(_) => IterState::Seq(v.clone(), 0),
-        Value::Str(s) => IterState::Items(s.chars().map(|c| Value::str(c.to_string())).collect(), 0),
+        Value::Str(s) => {
+            IterState::Items(s.chars().map(|c| Value::str(c.to_string())).collect(), 0)
+        }
         Value::Range(r) => IterState::Range(r.0, r.1, r.2),
         Value::Dict(d) => IterState::Items(d.items.lock().keys().map(|k| k.0.clone()).collect(), 0),
-        other => return Err(type_error(format!("'{}' object is not iterable", other.type_name()))),
+        other => {
+            return Err(type_error(format!(
+                "'{}' object is not iterable",
+                other.type_name()
+            )));
+        }
     })
 }
 
@@ -237,14 +289,22 @@ fn expect_args(name: &str, args: &[Value], min: usize, max: usize) -> Result<(),
         } else {
             format!("at most {max} argument{}", if max == 1 { "" } else { "s" })
         };
-        return Err(type_error(format!("{name}() takes {takes} ({} given)", args.len())));
+        return Err(type_error(format!(
+            "{name}() takes {takes} ({} given)",
+            args.len()
+        )));
     }
     Ok(())
 }
 
 /// Calls method `name` on a list, dict, string or tuple; `None` when there is no such
 /// method. Keyword arguments are not accepted here except by the caller for `sort`.
-pub fn call_method(v: &Value, name: &str, args: &[Value], kwargs: &[(Arc<str>, Value)]) -> Option<Result<Value, Exc>> {
+pub fn call_method(
+    v: &Value,
+    name: &str,
+    args: &[Value],
+    kwargs: &[(Arc<str>, Value)],
+) -> Option<Result<Value, Exc>> {
     use crate::lang::kinds::Kind;
     let kind = match v {
         Value::List(_) => Kind::List,
@@ -259,7 +319,8 @@ pub fn call_method(v: &Value, name: &str, args: &[Value], kwargs: &[(Arc<str>, V
         Value::Dict(d) => dict_method(d, name, args),
         Value::Str(s) => str_method(s, name, args),
         Value::Tuple(t) => match name {
-            "count" => expect_args(name, args, 1, 1).map(|()| Value::Int(t.iter().filter(|x| x.eq(&args[0])).count() as i64)),
+            "count" => expect_args(name, args, 1, 1)
+                .map(|()| Value::Int(t.iter().filter(|x| x.eq(&args[0])).count() as i64)),
             "index" => expect_args(name, args, 1, 1).and_then(|()| {
                 t.iter()
                     .position(|x| x.eq(&args[0]))
@@ -273,7 +334,12 @@ pub fn call_method(v: &Value, name: &str, args: &[Value], kwargs: &[(Arc<str>, V
     Some(r)
 }
 
-fn list_method(l: &super::value::List, name: &str, args: &[Value], kwargs: &[(Arc<str>, Value)]) -> Result<Value, Exc> {
+fn list_method(
+    l: &super::value::List,
+    name: &str,
+    args: &[Value],
+    kwargs: &[(Arc<str>, Value)],
+) -> Result<Value, Exc> {
     let check = |min, max| expect_args(name, args, min, max);
     (|| -> Result<Value, Exc> {
         match name {
@@ -292,7 +358,12 @@ fn list_method(l: &super::value::List, name: &str, args: &[Value], kwargs: &[(Ar
                 let n = items.len() as i64;
                 let i = match &args[0] {
                     Value::Int(i) => *i,
-                    other => return Err(type_error(format!("'{}' object cannot be interpreted as an integer", other.type_name()))),
+                    other => {
+                        return Err(type_error(format!(
+                            "'{}' object cannot be interpreted as an integer",
+                            other.type_name()
+                        )));
+                    }
                 };
                 let at = if i < 0 { (i + n).max(0) } else { i.min(n) } as usize;
                 items.insert(at, args[1].clone());
@@ -329,7 +400,9 @@ fn list_method(l: &super::value::List, name: &str, args: &[Value], kwargs: &[(Ar
             }
             "count" => {
                 check(1, 1)?;
-                return Ok(Value::Int(l.items.lock().iter().filter(|x| x.eq(&args[0])).count() as i64));
+                return Ok(Value::Int(
+                    l.items.lock().iter().filter(|x| x.eq(&args[0])).count() as i64,
+                ));
             }
             "reverse" => {
                 check(0, 0)?;
@@ -386,7 +459,11 @@ fn dict_method(d: &super::value::Dict, name: &str, args: &[Value]) -> Result<Val
             "get" => {
                 check(1, 2)?;
                 let k = key(&args[0])?;
-                d.items.lock().get(&k).cloned().unwrap_or_else(|| args.get(1).cloned().unwrap_or(Value::None))
+                d.items
+                    .lock()
+                    .get(&k)
+                    .cloned()
+                    .unwrap_or_else(|| args.get(1).cloned().unwrap_or(Value::None))
             }
             "keys" => Value::list(d.items.lock().keys().map(|k| k.0.clone()).collect()),
             "values" => Value::list(d.items.lock().values().cloned().collect()),
@@ -417,13 +494,20 @@ fn dict_method(d: &super::value::Dict, name: &str, args: &[Value]) -> Result<Val
             "update" => {
                 check(1, 1)?;
                 let pairs: Vec<(Key, Value)> = match &args[0] {
-                    Value::Dict(o) => o.items.lock().iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                    Value::Dict(o) => o
+                        .items
+                        .lock()
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect(),
                     other => to_vec(other)?
                         .into_iter()
                         .map(|p| {
                             let kv = to_vec(&p)?;
                             if kv.len() != 2 {
-                                return Err(value_error("dictionary update sequence element has wrong length"));
+                                return Err(value_error(
+                                    "dictionary update sequence element has wrong length",
+                                ));
                             }
                             Ok((key(&kv[0])?, kv[1].clone()))
                         })
@@ -445,7 +529,10 @@ fn dict_method(d: &super::value::Dict, name: &str, args: &[Value]) -> Result<Val
 fn str_arg<'a>(name: &str, v: &'a Value) -> Result<&'a str, Exc> {
     match v {
         Value::Str(s) => Ok(s),
-        other => Err(type_error(format!("{name}() argument must be str, not {}", other.type_name()))),
+        other => Err(type_error(format!(
+            "{name}() argument must be str, not {}",
+            other.type_name()
+        ))),
     }
 }
 
@@ -453,8 +540,16 @@ fn str_method(s: &str, name: &str, args: &[Value]) -> Result<Value, Exc> {
     let check = |min, max| expect_args(name, args, min, max);
     (|| -> Result<Value, Exc> {
         Ok(match name {
-            "startswith" => Value::Bool(check(1, 1).and_then(|()| str_arg(name, &args[0])).map(|p| s.starts_with(p))?),
-            "endswith" => Value::Bool(check(1, 1).and_then(|()| str_arg(name, &args[0])).map(|p| s.ends_with(p))?),
+            "startswith" => Value::Bool(
+                check(1, 1)
+                    .and_then(|()| str_arg(name, &args[0]))
+                    .map(|p| s.starts_with(p))?,
+            ),
+            "endswith" => Value::Bool(
+                check(1, 1)
+                    .and_then(|()| str_arg(name, &args[0]))
+                    .map(|p| s.ends_with(p))?,
+            ),
             "upper" => Value::str(s.to_uppercase()),
             "lower" => Value::str(s.to_lowercase()),
             "isdigit" => Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_ascii_digit())),
@@ -464,7 +559,10 @@ fn str_method(s: &str, name: &str, args: &[Value]) -> Result<Value, Exc> {
                     None | Some(Value::None) => None,
                     Some(v) => Some(str_arg(name, v)?.chars().collect()),
                 };
-                let pat = |c: char| set.as_ref().map_or(c.is_whitespace(), |set| set.contains(&c));
+                let pat = |c: char| {
+                    set.as_ref()
+                        .map_or(c.is_whitespace(), |set| set.contains(&c))
+                };
                 Value::str(match name {
                     "strip" => s.trim_matches(pat),
                     "lstrip" => s.trim_start_matches(pat),
@@ -481,7 +579,8 @@ fn str_method(s: &str, name: &str, args: &[Value]) -> Result<Value, Exc> {
                     None | Some(Value::None) => match max {
                         None => s.split_whitespace().map(Value::str).collect(),
                         Some(m) => {
-                            let mut v: Vec<Value> = s.split_whitespace().take(m).map(Value::str).collect();
+                            let mut v: Vec<Value> =
+                                s.split_whitespace().take(m).map(Value::str).collect();
                             let rest: Vec<&str> = s.split_whitespace().skip(m).collect();
                             if !rest.is_empty() {
                                 v.push(Value::str(rest.join(" ")));
@@ -540,7 +639,12 @@ fn str_method(s: &str, name: &str, args: &[Value]) -> Result<Value, Exc> {
                 check(1, 2)?;
                 let width = match &args[0] {
                     Value::Int(w) => *w as usize,
-                    other => return Err(type_error(format!("'{}' object cannot be interpreted as an integer", other.type_name()))),
+                    other => {
+                        return Err(type_error(format!(
+                            "'{}' object cannot be interpreted as an integer",
+                            other.type_name()
+                        )));
+                    }
                 };
                 let fill = match args.get(1) {
                     Some(v) => str_arg(name, v)?.chars().next().unwrap_or(' '),
@@ -548,7 +652,11 @@ fn str_method(s: &str, name: &str, args: &[Value]) -> Result<Value, Exc> {
                 };
                 let n = s.chars().count();
                 let pad: String = std::iter::repeat_n(fill, width.saturating_sub(n)).collect();
-                Value::str(if name == "ljust" { format!("{s}{pad}") } else { format!("{pad}{s}") })
+                Value::str(if name == "ljust" {
+                    format!("{s}{pad}")
+                } else {
+                    format!("{pad}{s}")
+                })
             }
             "format" => Value::str(format_method(s, args)?),
             _ => unreachable!("checked against the catalog"),
@@ -584,11 +692,15 @@ fn format_method(s: &str, args: &[Value]) -> Result<String, Exc> {
                     auto += 1;
                     auto - 1
                 } else {
-                    name.parse::<usize>().map_err(|_| exc(kind::KeyError, format!("'{name}'")))?
+                    name.parse::<usize>()
+                        .map_err(|_| exc(kind::KeyError, format!("'{name}'")))?
                 };
-                let v = args
-                    .get(index)
-                    .ok_or_else(|| exc(kind::IndexError, format!("Replacement index {index} out of range for positional args tuple")))?;
+                let v = args.get(index).ok_or_else(|| {
+                    exc(
+                        kind::IndexError,
+                        format!("Replacement index {index} out of range for positional args tuple"),
+                    )
+                })?;
                 out.push_str(&super::format::format_value(v, spec)?);
             }
             c => out.push(c),

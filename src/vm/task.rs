@@ -7,13 +7,13 @@
 use std::sync::Arc;
 
 use super::call::Args;
-use super::exc::{exc, kind, Exc, TraceEntry};
-use super::func::{new_cell, Cell, Function};
+use super::exc::{Exc, TraceEntry, exc, kind};
+use super::func::{Cell, Function, new_cell};
 use super::value::Value;
 use super::world::World;
 use crate::compile::code::{Code, Op};
-use crate::sync::wait::{Host, OpState, Tid};
 use crate::sync::Object;
+use crate::sync::wait::{Host, OpState, Tid};
 
 /// Frames deeper than this raise `RecursionError` (a `RuntimeError`).
 pub const MAX_FRAMES: usize = 1000;
@@ -94,16 +94,25 @@ impl Task {
 
     /// A task that runs `entry.func(*entry.args, **entry.kwargs)` (through the prelude's
     /// `__thr_run`, so that errors and returns behave as in any call).
-    pub fn thread(world: Arc<World>, thread: Arc<Object>, func: Value, args: Vec<Value>, kwargs: Value) -> Result<Task, Exc> {
+    pub fn thread(
+        world: Arc<World>,
+        thread: Arc<Object>,
+        func: Value,
+        args: Vec<Value>,
+        kwargs: Value,
+    ) -> Result<Task, Exc> {
         let runner = world.prelude("__thr_run");
         let mut t = Task::empty(world, thread);
         let Value::Func(f) = runner else {
             return Err(exc(kind::RuntimeError, "the prelude is missing __thr_run"));
         };
-        t.push_frame(&f, Args {
-            pos: vec![func, Value::tuple(args), kwargs],
-            kw: Vec::new(),
-        })?;
+        t.push_frame(
+            &f,
+            Args {
+                pos: vec![func, Value::tuple(args), kwargs],
+                kw: Vec::new(),
+            },
+        )?;
         Ok(t)
     }
 
@@ -176,11 +185,18 @@ impl Task {
     /// True when `op` (about to run) is a step other threads can observe.
     fn is_visible(&self, op: Op) -> bool {
         match op {
-            Op::LoadShared(_) | Op::StoreShared(_) | Op::Spawn(_) | Op::SpawnMethod(..) | Op::StartThreadBlocks => true,
+            Op::LoadShared(_)
+            | Op::StoreShared(_)
+            | Op::Spawn(_)
+            | Op::SpawnMethod(..)
+            | Op::StartThreadBlocks => true,
             Op::EnterWith | Op::ExitWith => matches!(self.stack.last(), Some(Value::Object(_))),
             Op::CallMethod(_, shape) => {
                 let n = self.operand_count(shape);
-                matches!(self.stack.get(self.stack.len().wrapping_sub(n + 1)), Some(Value::Object(_)))
+                matches!(
+                    self.stack.get(self.stack.len().wrapping_sub(n + 1)),
+                    Some(Value::Object(_))
+                )
             }
             Op::Call(shape) => {
                 let n = self.operand_count(shape);
@@ -199,7 +215,9 @@ impl Task {
         let kw = if shape.kw == u32::MAX {
             0
         } else {
-            self.frames.last().map_or(0, |f| f.code.kw_names[shape.kw as usize].len())
+            self.frames
+                .last()
+                .map_or(0, |f| f.code.kw_names[shape.kw as usize].len())
         };
         shape.positional as usize + shape.star as usize + kw + shape.double_star as usize
     }
@@ -242,7 +260,14 @@ impl Task {
 }
 
 /// Builtins whose calls are visible steps.
-pub const VISIBLE_BUILTINS: &[&str] = &["print", "sleep", "active_count", "enumerate", "wait", "as_completed"];
+pub const VISIBLE_BUILTINS: &[&str] = &[
+    "print",
+    "sleep",
+    "active_count",
+    "enumerate",
+    "wait",
+    "as_completed",
+];
 
 impl Frame {
     /// A fresh activation of `code` with the operand stack at `base`.

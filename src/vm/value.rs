@@ -169,13 +169,14 @@ impl Value {
     /// Python `==`.
     pub fn eq(&self, other: &Value) -> bool {
         match (self, other) {
-            (Value::Int(_) | Value::Float(_) | Value::Bool(_), Value::Int(_) | Value::Float(_) | Value::Bool(_)) => {
-                match (self.as_num(), other.as_num()) {
-                    (Some(Num::Int(a)), Some(Num::Int(b))) => a == b,
-                    (Some(a), Some(b)) => a.to_f64() == b.to_f64(),
-                    _ => false,
-                }
-            }
+            (
+                Value::Int(_) | Value::Float(_) | Value::Bool(_),
+                Value::Int(_) | Value::Float(_) | Value::Bool(_),
+            ) => match (self.as_num(), other.as_num()) {
+                (Some(Num::Int(a)), Some(Num::Int(b))) => a == b,
+                (Some(a), Some(b)) => a.to_f64() == b.to_f64(),
+                _ => false,
+            },
             (Value::Str(a), Value::Str(b)) => a == b,
             (Value::Tuple(a), Value::Tuple(b)) => seq_eq(a, b),
             (Value::List(a), Value::List(b)) => {
@@ -209,7 +210,9 @@ impl Value {
     /// A key for dict lookup, or Python's `TypeError` for unhashable values.
     pub fn to_key(&self) -> Result<Key, String> {
         match self {
-            Value::List(_) | Value::Dict(_) => Err(format!("unhashable type: '{}'", self.type_name())),
+            Value::List(_) | Value::Dict(_) => {
+                Err(format!("unhashable type: '{}'", self.type_name()))
+            }
             Value::Tuple(items) => {
                 for i in items.iter() {
                     i.to_key()?;

@@ -9,8 +9,8 @@ use parking_lot::Mutex;
 use super::value::Value;
 use crate::compile::code::Program;
 use crate::source::SourceFile;
-use crate::sync::wait::Tid;
 use crate::sync::Object;
+use crate::sync::wait::Tid;
 
 /// Where a run's output goes. `print` writes each call's text whole.
 pub trait Output: Send + Sync {
@@ -98,9 +98,22 @@ pub struct World {
 
 impl World {
     /// A new run of `program`.
-    pub fn new(program: Arc<Program>, source: SourceFile, out: Arc<dyn Output>, settings: Settings) -> Arc<World> {
-        let shared = program.shared_names.iter().map(|_| Mutex::new(Value::None)).collect();
-        let globals = program.global_names.iter().map(|_| OnceLock::new()).collect();
+    pub fn new(
+        program: Arc<Program>,
+        source: SourceFile,
+        out: Arc<dyn Output>,
+        settings: Settings,
+    ) -> Arc<World> {
+        let shared = program
+            .shared_names
+            .iter()
+            .map(|_| Mutex::new(Value::None))
+            .collect();
+        let globals = program
+            .global_names
+            .iter()
+            .map(|_| OnceLock::new())
+            .collect();
         Arc::new(World {
             program,
             source,
@@ -148,7 +161,10 @@ impl World {
 
     /// The value of global `slot` (a prelude function, declared object, ...).
     pub fn global(&self, slot: u32) -> Value {
-        self.globals[slot as usize].get().cloned().unwrap_or(Value::None)
+        self.globals[slot as usize]
+            .get()
+            .cloned()
+            .unwrap_or(Value::None)
     }
 
     /// The prelude function `name`.

@@ -122,7 +122,15 @@ pub(super) fn convert(e: Error<Rule>, src: &str, base: usize) -> (SyntaxError, u
     }
     let at = base + pos;
     let (found, span) = found_at(src, at);
-    let help = advice(&words, &found, src, span.start as usize);
+    let line_start = src[..span.start as usize].rfind('\n').map_or(0, |i| i + 1);
+    let line = src[line_start..].trim_start();
+    let help = if line.starts_with("import ") || line.starts_with("from ") {
+        Some("thr has no imports: threading, queue and concurrent.futures are built in (declare `lock NAME`, `queue NAME`, `pool NAME`; call `sleep`, `current_thread`, ... directly)".to_string())
+    } else if found == "`.`" && src[line_start..span.start as usize].contains("except ") {
+        Some("error types are written without a module: `except Empty`, `except Full`, `except BrokenBarrierError`".to_string())
+    } else {
+        advice(&words, &found, src, span.start as usize)
+    };
     let expected = if words.is_empty() {
         "something else".to_string()
     } else {
