@@ -29,6 +29,7 @@ pub fn check(src: &str, module: &Module) -> Vec<CheckError> {
         scopes: Vec::new(),
         main_locals: HashMap::new(),
         current_item: 0,
+        block_depth: 0,
     };
     cx.module(module);
     let mut errors = cx.errors;
@@ -92,4 +93,6 @@ struct Checker<'m> {
     main_locals: HashMap<&'m str, Span>,
     /// Index of the top-level item being checked.
     current_item: usize,
+    /// How many blocks deep the statement being checked is (0: the file's top level).
+    block_depth: usize,
 }

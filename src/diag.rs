@@ -101,17 +101,54 @@ impl Renderer {
     }
 
     /// Renders `diag`, taking source snippets from `source` when given.
+    ///
+    /// Snippets are kept to one screen: control characters are shown as `?` (never sent to
+    /// the terminal), a label covering many lines is cut to its first line, and when a
+    /// labelled line is very long the snippet is left out in favour of a line:column note.
     pub fn render(&self, diag: &dyn Diagnostic, source: Option<&SourceFile>) -> String {
         let mut out = String::new();
-        let named = source.map(SourceFile::named);
-        let result = match &named {
-            Some(src) => self.handler.render_report(
-                &mut out,
-                &WithSource {
+        let result = match source {
+            Some(file) => {
+                // Same byte length, so labels keep their offsets.
+                let mut text = String::with_capacity(file.text.len());
+                for c in file.text.chars() {
+                    if c.is_control() && !matches!(c, '\n' | '\r' | '\t') {
+                        text.extend(std::iter::repeat_n('?', c.len_utf8()));
+                    } else {
+                        text.push(c);
+                    }
+                }
+                let text: std::sync::Arc<str> = text.into();
+                let labels: Vec<miette::LabeledSpan> = diag
+                    .labels()
+                    .map(|l| l.map(|l| shorten(&text, l)).collect())
+                    .unwrap_or_default();
+                let too_long = labels
+                    .iter()
+                    .any(|l| line_of(&text, l.offset()).1.len() > MAX_LINE);
+                let note = too_long.then(|| {
+                    let first = labels.first().map_or(0, |l| l.offset());
+                    let (number, line) = line_of(&text, first);
+                    let column = line[..(first
+                        - (line.as_ptr() as usize - text.as_ptr() as usize))
+                        .min(line.len())]
+                        .chars()
+                        .count()
+                        + 1;
+                    format!(
+                        "at {}:{number}:{column} (the line is too long to show)",
+                        file.name
+                    )
+                });
+                let named = NamedSource::new(&file.name, text.clone());
+                let wrapped = WithSource {
                     inner: diag,
-                    source: src,
-                },
-            ),
+                    source: &named,
+                    labels: if too_long { Vec::new() } else { labels },
+                    note,
+                };
+                self.handler.render_report(&mut out, &wrapped)
+            }
             None => self.handler.render_report(&mut out, diag),
         };
         if result.is_err() {
@@ -121,10 +158,34 @@ impl Renderer {
     }
 }
 
-/// A diagnostic with a source attached, so that its labels can be shown in context.
+/// Labelled lines longer than this are not shown.
+const MAX_LINE: usize = 300;
+
+/// The 1-based number and text of the line holding byte `offset`.
+fn line_of(text: &str, offset: usize) -> (usize, &str) {
+    let offset = offset.min(text.len());
+    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    (text[..start].matches('\n').count() + 1, &text[start..end])
+}
+
+/// Cuts a label that spans many lines down to its first line.
+fn shorten(text: &str, l: miette::LabeledSpan) -> miette::LabeledSpan {
+    let (start, len) = (l.offset().min(text.len()), l.len());
+    let end = (start + len).min(text.len());
+    if text[start..end].matches('\n').count() <= 8 {
+        return l;
+    }
+    let first_end = text[start..].find('\n').map_or(end, |i| start + i);
+    miette::LabeledSpan::new(l.label().map(str::to_string), start, first_end - start)
+}
+
+/// A diagnostic with a (sanitised) source and adjusted labels attached.
 struct WithSource<'a> {
     inner: &'a dyn Diagnostic,
     source: &'a NamedSource<std::sync::Arc<str>>,
+    labels: Vec<miette::LabeledSpan>,
+    note: Option<String>,
 }
 
 impl fmt::Debug for WithSource<'_> {
@@ -149,7 +210,11 @@ impl Diagnostic for WithSource<'_> {
         self.inner.severity()
     }
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.inner.help()
+        match (&self.note, self.inner.help()) {
+            (Some(n), Some(h)) => Some(Box::new(format!("{h}\n{n}"))),
+            (Some(n), None) => Some(Box::new(n.clone())),
+            (None, h) => h,
+        }
     }
     fn url<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
         self.inner.url()
@@ -158,7 +223,11 @@ impl Diagnostic for WithSource<'_> {
         Some(self.source)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
-        self.inner.labels()
+        if self.labels.is_empty() {
+            None
+        } else {
+            Some(Box::new(self.labels.iter().cloned()))
+        }
     }
     fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn Diagnostic> + 'b>> {
         self.inner.related()

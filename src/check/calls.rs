@@ -71,8 +71,10 @@ impl<'m> Checker<'m> {
                     GlobalKind::Shared => {}
                 },
                 Resolved::Function(sig) => {
+                    if check_shape(sig, &shape_of(args)).is_ok() {
+                        self.builtin_callbacks(name, args);
+                    }
                     self.check_signature(sig, args, span, None);
-                    self.builtin_callbacks(name, args);
                 }
                 Resolved::Local(LocalKind::Known(kind))
                     if !matches!(kind, Kind::Function) && kind.info().closed =>
@@ -87,8 +89,10 @@ impl<'m> Checker<'m> {
                     let info = kind.info();
                     match kind.method(&attr.node) {
                         Some(sig) => {
+                            if check_shape(sig, &shape_of(args)).is_ok() {
+                                self.method_callbacks(kind, &attr.node, args);
+                            }
                             self.check_signature(sig, args, span, None);
-                            self.method_callbacks(kind, &attr.node, args);
                         }
                         None if info.closed => self.unknown_member(value, attr, kind, true),
                         None => {}
@@ -102,12 +106,17 @@ impl<'m> Checker<'m> {
 
     fn not_callable(&mut self, name: &str, kind: Kind, span: Span) {
         let info = kind.info();
-        let help = match info.methods.first() {
-            Some(m) => format!(
-                "call one of its methods instead, such as `{name}.{}`",
-                m.display()
+        let help = match kind {
+            Kind::Thread | Kind::Timer => format!(
+                "a thread is started with `{name}.start()` (a `thread` block starts on its own) and waited for with `{name}.join()`"
             ),
-            None => format!("`{name}` is a value, not a function"),
+            _ => match info.methods.first() {
+                Some(m) => format!(
+                    "call one of its methods instead, such as `{name}.{}()`",
+                    m.name
+                ),
+                None => format!("`{name}` is a value, not a function"),
+            },
         };
         self.errors.push(CheckError::NotCallable {
             name: name.to_string(),
@@ -187,12 +196,13 @@ impl<'m> Checker<'m> {
         if let Err(e) = check_shape(sig, &shape_of(args)) {
             let label = match &e {
                 BindError::TooManyPositional { .. } => "too many arguments".to_string(),
+                BindError::MultipleValues { .. } => "already given by position".to_string(),
                 BindError::Missing { params, .. } => {
                     format!("missing {}", backticked(params.iter().map(|p| p.as_str())))
                 }
                 _ => "in this call".to_string(),
             };
-            self.report_bind_error(e, sig, args, span, label, definition);
+            self.report_bind_error(e, sig, &keyword_spans(args), span, label, definition);
         }
     }
 
@@ -200,7 +210,7 @@ impl<'m> Checker<'m> {
         &mut self,
         e: BindError,
         sig: &Signature,
-        args: &[Arg],
+        keywords: &[(&str, Span)],
         span: Span,
         label: String,
         definition: Option<Span>,
@@ -208,12 +218,10 @@ impl<'m> Checker<'m> {
         let message = e.to_string();
         let definition = definition.map(Into::into);
         let keyword_span = |name: &str| {
-            args.iter()
-                .find_map(|a| match a {
-                    Arg::Kw(n, _) if n.node == name => Some(n.span),
-                    _ => None,
-                })
-                .unwrap_or(span)
+            keywords
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map_or(span, |(_, s)| *s)
         };
         let error = match e {
             BindError::UnexpectedKeyword { keyword, .. } => {
@@ -282,11 +290,12 @@ impl<'m> Checker<'m> {
         let func = by_kw(target).or(positional.get(func_index).copied());
         let call_args = by_kw("args").or(positional.get(args_index).copied());
         let call_kwargs = by_kw("kwargs");
-        let (Some(func), Some(shape)) = (func, literal_shape(call_args, call_kwargs)) else {
+        let (Some(func), Some((shape, keywords))) = (func, literal_shape(call_args, call_kwargs))
+        else {
             return;
         };
         let at = call_args.or(call_kwargs).map_or(func.span, |e| e.span);
-        self.check_callback(func, &shape, at, name);
+        self.check_callback(func, &shape, &keywords, at, name);
     }
 
     /// `pool.submit(f, ...)` and `pool.map(f, ...)` call `f` in a worker.
@@ -305,10 +314,18 @@ impl<'m> Checker<'m> {
         let at = rest
             .first()
             .map_or(func.span, |a| a.span().to(rest[rest.len() - 1].span()));
-        self.check_callback(func, &shape, at, &format!("{method}()"));
+        let keywords = keyword_spans(rest);
+        self.check_callback(func, &shape, &keywords, at, &format!("{method}()"));
     }
 
-    fn check_callback(&mut self, func: &Expr, shape: &CallShape<'_>, at: Span, caller: &str) {
+    fn check_callback(
+        &mut self,
+        func: &Expr,
+        shape: &CallShape<'_>,
+        keywords: &[(&str, Span)],
+        at: Span,
+        caller: &str,
+    ) {
         let ExprKind::Name(name) = &func.node else {
             return;
         };
@@ -319,7 +336,7 @@ impl<'m> Checker<'m> {
         let sig = def_signature(def, self.src);
         if let Err(e) = check_shape(&sig, shape) {
             let label = format!("`{caller}` calls `{name}` with these arguments");
-            self.report_bind_error(e, &sig, &[], at, label, Some(def.name.span));
+            self.report_bind_error(e, &sig, keywords, at, label, Some(def.name.span));
         }
     }
 
@@ -368,9 +385,14 @@ impl<'m> Checker<'m> {
 }
 
 /// The shape of a later call `f(*args, **kwargs)` when `args` is a tuple or list literal
-/// (or absent) and `kwargs` a dict literal with string keys (or absent).
-fn literal_shape<'a>(args: Option<&'a Expr>, kwargs: Option<&'a Expr>) -> Option<CallShape<'a>> {
+/// (or absent) and `kwargs` a dict literal with string keys (or absent), with the spans of
+/// the keyword names.
+fn literal_shape<'a>(
+    args: Option<&'a Expr>,
+    kwargs: Option<&'a Expr>,
+) -> Option<(CallShape<'a>, Vec<(&'a str, Span)>)> {
     let mut shape = CallShape::default();
+    let mut spans = Vec::new();
     match args.map(|a| &a.node) {
         None | Some(ExprKind::None) => {}
         Some(ExprKind::Tuple(items) | ExprKind::List(items)) => shape.positional = items.len(),
@@ -381,12 +403,25 @@ fn literal_shape<'a>(args: Option<&'a Expr>, kwargs: Option<&'a Expr>) -> Option
         Some(ExprKind::Dict(items)) => {
             for (k, _) in items {
                 match &k.node {
-                    ExprKind::Str(s) => shape.keywords.push(s),
+                    ExprKind::Str(s) => {
+                        shape.keywords.push(s);
+                        spans.push((s.as_str(), k.span));
+                    }
                     _ => return None,
                 }
             }
         }
         Some(_) => return None,
     }
-    Some(shape)
+    Some((shape, spans))
+}
+
+/// The keyword names of a call and their spans.
+fn keyword_spans(args: &[Arg]) -> Vec<(&str, Span)> {
+    args.iter()
+        .filter_map(|a| match a {
+            Arg::Kw(n, _) => Some((n.node.as_str(), n.span)),
+            _ => None,
+        })
+        .collect()
 }

@@ -251,6 +251,21 @@ pub enum CheckError {
         /// The object, as written.
         object: String,
     },
+    /// An argument of the wrong kind where the kind is known before running.
+    #[error("{message}")]
+    #[diagnostic(code("thr::check::wrong-argument-kind"))]
+    WrongArgumentKind {
+        /// What is wrong.
+        message: String,
+        /// The argument.
+        #[label("this is {prose}")]
+        span: SourceSpan,
+        /// The argument's kind, with article.
+        prose: &'static str,
+        /// What to pass instead.
+        #[help]
+        help: String,
+    },
     /// A declaration's initial value uses a shared name declared further down.
     #[error("`{name}` is used before it is declared")]
     #[diagnostic(
@@ -289,7 +304,8 @@ impl CheckError {
             | CheckError::NestedDeclaration { span, .. }
             | CheckError::NotCallable { span, .. }
             | CheckError::NotContextManager { span, .. }
-            | CheckError::UsedBeforeDeclaration { span, .. } => span,
+            | CheckError::UsedBeforeDeclaration { span, .. }
+            | CheckError::WrongArgumentKind { span, .. } => span,
         };
         Span::new(s.offset(), s.offset() + s.len())
     }

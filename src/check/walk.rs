@@ -35,6 +35,9 @@ impl<'m> Checker<'m> {
                         let args = args.as_deref().unwrap_or_default();
                         cx.check_signature(kinds::constructor(*kind), args, item.span, None);
                         args.iter().for_each(|a| cx.expr(a.value()));
+                        if *kind == ObjectKind::Condition {
+                            cx.condition_lock(args);
+                        }
                     })
                 }
                 StmtKind::Def(def) => {
@@ -57,6 +60,27 @@ impl<'m> Checker<'m> {
             cx.infer_kinds(&module.body);
             cx.block(&module.body);
         });
+    }
+
+    /// A condition's lock must be a `lock` or an `rlock`.
+    fn condition_lock(&mut self, args: &'m [Arg]) {
+        let lock = args.iter().find_map(|a| match a {
+            Arg::Pos(e) => Some(e),
+            Arg::Kw(n, e) if n.node == "lock" => Some(e),
+            _ => None,
+        });
+        let Some(lock) = lock else { return };
+        if let Some(kind) = self
+            .kind_of(lock)
+            .filter(|k| !matches!(k, Kind::Lock | Kind::RLock | Kind::NoneType))
+        {
+            self.errors.push(CheckError::WrongArgumentKind {
+                message: "a condition is built on a lock or an rlock".into(),
+                span: lock.span.into(),
+                prose: kind.info().prose,
+                help: "declare `lock NAME` (or `rlock NAME`) and pass it: `condition ready(NAME)`; without an argument the condition makes its own rlock".into(),
+            });
+        }
     }
 
     /// Runs `f` with a new scope pushed.
@@ -114,14 +138,35 @@ impl<'m> Checker<'m> {
         bindings(body, &mut |name, span, binding| {
             found.push((name, span, binding))
         });
-        for (name, span, binding) in found {
+        for &(name, span, binding) in &found {
             bind(self, name, span, binding);
+        }
+        // `x += 1` alone does not make `x` local; on a function or thread it would replace
+        // the declaration.
+        for &(name, span, binding) in &found {
+            if binding != Binding::Augment || locals.contains_key(name) {
+                continue;
+            }
+            if let Some(g) = self
+                .globals
+                .get(name)
+                .filter(|g| matches!(g.kind, GlobalKind::Def(_) | GlobalKind::Thread))
+            {
+                let (what, declared) = (g.describe(), g.span);
+                self.errors.push(CheckError::AssignToDeclaration {
+                    name: name.to_string(),
+                    what,
+                    span: span.into(),
+                    declared: declared.into(),
+                });
+            }
         }
         locals
     }
 
     /// Checks a `def` or `thread` body in a scope of its own.
     fn function(&mut self, kind: ScopeKind, params: &'m [Param], body: &'m [Stmt]) {
+        let depth = std::mem::replace(&mut self.block_depth, 1);
         let locals = self.collect_locals(params, body);
         let locals = locals.into_keys().map(|n| (n, LocalKind::Unset)).collect();
         self.in_scope(kind, locals, |cx| {
@@ -131,6 +176,7 @@ impl<'m> Checker<'m> {
             cx.infer_kinds(body);
             cx.block(body);
         });
+        self.block_depth = depth;
     }
 
     /// Records what simple assignments `x = EXPR` tell of each local's kind.
@@ -194,7 +240,9 @@ impl<'m> Checker<'m> {
     }
 
     fn sub_block(&mut self, b: &'m Block) {
+        self.block_depth += 1;
         self.block(&b.node);
+        self.block_depth -= 1;
     }
 
     fn loop_body(&mut self, b: &'m Block) {
@@ -204,7 +252,9 @@ impl<'m> Checker<'m> {
     }
 
     fn stmt(&mut self, s: &'m Stmt) {
-        let at_top = self.scopes.len() == 1 && self.scopes[0].kind == ScopeKind::Main;
+        let at_top = self.block_depth == 0
+            && self.scopes.len() == 1
+            && self.scopes[0].kind == ScopeKind::Main;
         if s.node.is_declaration() {
             if !at_top {
                 self.errors.push(CheckError::NestedDeclaration {

@@ -25,6 +25,7 @@ pub fn run(ui: &Ui, args: CheckArgs) -> i32 {
             }
             Err(e) => {
                 ui.report(&e, None);
+                ui.summary(path, 1, 0);
                 failed = true;
             }
         }

@@ -305,18 +305,18 @@ fn watch(shared: &Arc<Shared>, interrupted: &AtomicBool, timeout: Option<f64>) {
             );
             shared.stop(exit::INTERRUPTED, &text);
         }
-        if let Some(t) = timeout {
-            if shared.start.elapsed().as_secs_f64() > t {
-                let states = shared.states(&no_span);
-                let text = report::picture(
-                    world,
-                    &format!("stopped after {t}s (--timeout)"),
-                    "thr::run::timeout",
-                    &states,
-                    None,
-                );
-                shared.stop(exit::LIMIT, &text);
-            }
+        if let Some(t) = timeout
+            && shared.start.elapsed().as_secs_f64() > t
+        {
+            let states = shared.states(&no_span);
+            let text = report::picture(
+                world,
+                &format!("stopped after {t}s (--timeout)"),
+                "thr::run::timeout",
+                &states,
+                None,
+            );
+            shared.stop(exit::LIMIT, &text);
         }
         // A deadlock: the same picture twice in a row, with no step taken in between,
         // and either every thread blocked for good or a cycle of lock waits.

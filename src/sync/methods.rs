@@ -106,10 +106,8 @@ fn call_inner(
     match (&obj.body, name) {
         (Body::Lock(_) | Body::RLock(_) | Body::Condition(_), "acquire") => {
             let (blocking, timeout) = lock_timeout(args)?;
-            if !blocking {
-                if let Body::Lock(l) = &obj.body {
-                    return done(Value::Bool(l.try_acquire(ctx.tid)));
-                }
+            if !blocking && let Body::Lock(l) = &obj.body {
+                return done(Value::Bool(l.try_acquire(ctx.tid)));
             }
             let deadline = if blocking {
                 st.deadline(now, timeout)

@@ -7,7 +7,7 @@
 
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering::SeqCst, fence};
 
-use crossbeam_channel::{Receiver, Sender, TryRecvError, TrySendError};
+use crossbeam_channel::{Receiver, Sender, TrySendError};
 use parking_lot::Mutex;
 
 use super::wait::{Poll, Tid, WaitList, Waker};
@@ -145,10 +145,7 @@ impl Queue {
 
     fn try_get(&self) -> Result<Option<Value>, Exc> {
         let item = match &self.channel {
-            Some((_, rx)) => match rx.try_recv() {
-                Ok(v) => Some(v),
-                Err(TryRecvError::Empty | TryRecvError::Disconnected) => None,
-            },
+            Some((_, rx)) => rx.try_recv().ok(),
             None => {
                 let mut items = self.items.lock();
                 match self.order {

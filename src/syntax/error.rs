@@ -128,7 +128,7 @@ pub enum SyntaxError {
     #[error("integer literal is too large")]
     #[diagnostic(
         code("thr::syntax::integer-too-large"),
-        help("thr integers are 64-bit: from -9223372036854775808 to 9223372036854775807")
+        help("thr integers are 64-bit: a literal can be at most 9223372036854775807")
     )]
     IntegerTooLarge {
         /// The literal.
@@ -137,20 +137,19 @@ pub enum SyntaxError {
     },
     /// Something that cannot be assigned to on the left of `=`, `+=`, `for ... in` or `del`.
     #[error("cannot {action} {what}")]
-    #[diagnostic(
-        code("thr::syntax::invalid-target"),
-        help("only names, `x[i]`, `obj.attr` and tuples of them can be {participle}")
-    )]
+    #[diagnostic(code("thr::syntax::invalid-target"), help("{help}"))]
     InvalidTarget {
         /// `assign to` or `delete`.
         action: &'static str,
-        /// `assigned to` or `deleted`.
-        participle: &'static str,
         /// What it is (`a function call`, `a literal`, ...).
         what: &'static str,
+        /// What can be used instead.
+        help: &'static str,
         /// Where.
-        #[label("not assignable")]
+        #[label("{label}")]
         span: SourceSpan,
+        /// The label's text.
+        label: &'static str,
     },
     /// `try` with neither `except` nor `finally`.
     #[error("`try` needs an `except` or a `finally` clause")]

@@ -9,6 +9,7 @@ mod expr;
 mod literal;
 mod stmt;
 
+use miette::Diagnostic as _;
 use pest::Parser as _;
 
 use super::ast::Module;
@@ -24,6 +25,10 @@ type Pair<'i> = pest::iterators::Pair<'i, Rule>;
 
 /// At most this many syntax errors are reported for one file.
 pub const MAX_SYNTAX_ERRORS: usize = 10;
+
+/// At most this many errors of the pre-scan (brackets, strings, characters) are reported:
+/// they come in floods on text that is not a scenario at all, and one screen is enough.
+pub const MAX_SCAN_ERRORS: usize = 3;
 
 /// Expressions may nest this deep (operators, calls, brackets together); deeper ones are a
 /// syntax error rather than a risk to the stack of the passes that walk the tree.
@@ -55,13 +60,31 @@ pub fn parse(src: &str) -> Parsed {
             .errors
             .iter()
             .all(|e| matches!(e, SyntaxError::UnclosedBracket { .. }));
-        out.errors = scan.errors;
+        let mut errors = scan.errors;
+        errors.sort_by_key(|e| {
+            e.labels()
+                .and_then(|mut l| l.next())
+                .map_or(0, |l| l.offset())
+        });
+        if errors.len() > MAX_SCAN_ERRORS {
+            errors.truncate(MAX_SCAN_ERRORS);
+            errors.push(SyntaxError::TooManyErrors {
+                count: MAX_SCAN_ERRORS,
+            });
+        }
+        out.errors = errors;
         return out;
     }
     pest::set_error_detail(true);
     let mut at_end = true;
     let mut pos = skip_trivia(src, 0);
     while pos < src.len() {
+        if out.errors.len() >= MAX_SYNTAX_ERRORS {
+            out.errors.push(SyntaxError::TooManyErrors {
+                count: out.errors.len(),
+            });
+            break;
+        }
         let next = match ThrParser::parse(Rule::item_entry, &src[pos..]) {
             Ok(mut pairs) => {
                 let pair = pairs.next().expect("item_entry yields one statement");
@@ -77,15 +100,16 @@ pub fn parse(src: &str) -> Parsed {
                 let (error, offset) = expected::convert(e, src, pos);
                 at_end &= skip_trivia(src, offset) >= src.len();
                 out.errors.push(error);
-                scan.resume_after(offset, src.len())
+                let resume = scan.resume_after(offset, src.len());
+                // A block on the lines after the error belongs to the broken item.
+                let next = skip_trivia(src, resume);
+                if src.as_bytes().get(next) == Some(&b'{') {
+                    scan.resume_after(next + 1, src.len())
+                } else {
+                    resume
+                }
             }
         };
-        if out.errors.len() >= MAX_SYNTAX_ERRORS {
-            out.errors.push(SyntaxError::TooManyErrors {
-                count: out.errors.len(),
-            });
-            break;
-        }
         pos = skip_trivia(src, next);
     }
     out.incomplete = !out.errors.is_empty() && at_end;

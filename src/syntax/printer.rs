@@ -86,8 +86,8 @@ impl Printer<'_> {
     /// Appends a comment that starts on the line where `end` is, if there is one.
     fn trailing_comment(&mut self, end: u32) {
         if let Some(&c) = self.comments.get(self.next_comment) {
-            let gap = &self.src[end as usize..c.start as usize];
-            if c.start >= end && !gap.contains('\n') && !gap.contains('\r') {
+            let gap = self.src.get(end as usize..c.start as usize).unwrap_or("\n");
+            if !gap.contains('\n') && !gap.contains('\r') {
                 self.out.push_str("  ");
                 self.out.push_str(c.text(self.src).trim_end());
                 self.next_comment += 1;

@@ -55,7 +55,8 @@ pub fn scan(src: &str) -> Scan {
         match c {
             b'#' => {
                 let end = line_end(b, i);
-                out.comments.push(Span::new(i, end));
+                let text_end = i + src[i..end].trim_end().len();
+                out.comments.push(Span::new(i, text_end));
                 i = end;
                 continue;
             }

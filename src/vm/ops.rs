@@ -33,14 +33,14 @@ fn repeat<T: Clone>(items: &[T], n: i64) -> Vec<T> {
 /// `a op b`.
 pub fn binary(op: BinOp, a: &Value, b: &Value) -> Result<Value, Exc> {
     if let (Some(x), Some(y)) = (a.as_num(), b.as_num()) {
-        if matches!(op, BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor) {
-            if let (Value::Bool(p), Value::Bool(q)) = (a, b) {
-                return Ok(Value::Bool(match op {
-                    BinOp::BitAnd => p & q,
-                    BinOp::BitOr => p | q,
-                    _ => p ^ q,
-                }));
-            }
+        if matches!(op, BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor)
+            && let (Value::Bool(p), Value::Bool(q)) = (a, b)
+        {
+            return Ok(Value::Bool(match op {
+                BinOp::BitAnd => p & q,
+                BinOp::BitOr => p | q,
+                _ => p ^ q,
+            }));
         }
         return arith(op, x, y, a, b);
     }
@@ -270,7 +270,7 @@ pub fn order(a: &Value, b: &Value) -> Option<Ordering> {
 
 fn seq_order(x: &[Value], y: &[Value]) -> Option<Ordering> {
     for (a, b) in x.iter().zip(y) {
-        if !a.eq(b) {
+        if !a.py_eq(b) {
             return order(a, b);
         }
     }
@@ -285,8 +285,8 @@ pub fn less_than(a: &Value, b: &Value) -> Result<bool, Exc> {
 /// `a op b` for comparison operators.
 pub fn compare(op: CmpOp, a: &Value, b: &Value) -> Result<Value, Exc> {
     let result = match op {
-        CmpOp::Eq => a.eq(b),
-        CmpOp::Ne => !a.eq(b),
+        CmpOp::Eq => a.py_eq(b),
+        CmpOp::Ne => !a.py_eq(b),
         CmpOp::Is => a.is(b),
         CmpOp::IsNot => !a.is(b),
         CmpOp::In => contains(b, a)?,
@@ -328,8 +328,8 @@ pub fn contains(container: &Value, item: &Value) -> Result<bool, Exc> {
                 other.type_name()
             ))),
         },
-        Value::List(l) => Ok(l.items.lock().iter().any(|x| x.eq(item))),
-        Value::Tuple(t) => Ok(t.iter().any(|x| x.eq(item))),
+        Value::List(l) => Ok(l.items.lock().iter().any(|x| x.py_eq(item))),
+        Value::Tuple(t) => Ok(t.iter().any(|x| x.py_eq(item))),
         Value::Dict(d) => {
             let key = item.to_key().map_err(type_error)?;
             Ok(d.items.lock().contains_key(&key))
@@ -372,11 +372,11 @@ mod tests {
             assert!(
                 binary(BinOp::FloorDiv, &int(a), &int(b))
                     .unwrap()
-                    .eq(&int(q)),
+                    .py_eq(&int(q)),
                 "{a} // {b}"
             );
             assert!(
-                binary(BinOp::Mod, &int(a), &int(b)).unwrap().eq(&int(r)),
+                binary(BinOp::Mod, &int(a), &int(b)).unwrap().py_eq(&int(r)),
                 "{a} % {b}"
             );
         }
@@ -401,12 +401,12 @@ mod tests {
         assert!(
             binary(BinOp::Add, &int(1), &Value::Float(0.5))
                 .unwrap()
-                .eq(&Value::Float(1.5))
+                .py_eq(&Value::Float(1.5))
         );
         assert!(
             binary(BinOp::Pow, &int(2), &int(-1))
                 .unwrap()
-                .eq(&Value::Float(0.5))
+                .py_eq(&Value::Float(0.5))
         );
         assert!(
             compare(

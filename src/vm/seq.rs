@@ -320,10 +320,10 @@ pub fn call_method(
         Value::Str(s) => str_method(s, name, args),
         Value::Tuple(t) => match name {
             "count" => expect_args(name, args, 1, 1)
-                .map(|()| Value::Int(t.iter().filter(|x| x.eq(&args[0])).count() as i64)),
+                .map(|()| Value::Int(t.iter().filter(|x| x.py_eq(&args[0])).count() as i64)),
             "index" => expect_args(name, args, 1, 1).and_then(|()| {
                 t.iter()
-                    .position(|x| x.eq(&args[0]))
+                    .position(|x| x.py_eq(&args[0]))
                     .map(|i| Value::Int(i as i64))
                     .ok_or_else(|| value_error("tuple.index(x): x not in tuple"))
             }),
@@ -385,7 +385,7 @@ fn list_method(
                 let mut items = l.items.lock();
                 let at = items
                     .iter()
-                    .position(|x| x.eq(&args[0]))
+                    .position(|x| x.py_eq(&args[0]))
                     .ok_or_else(|| value_error("list.remove(x): x not in list"))?;
                 items.remove(at);
             }
@@ -394,14 +394,14 @@ fn list_method(
                 let items = l.items.lock();
                 return items
                     .iter()
-                    .position(|x| x.eq(&args[0]))
+                    .position(|x| x.py_eq(&args[0]))
                     .map(|i| Value::Int(i as i64))
                     .ok_or_else(|| value_error(format!("{} is not in list", repr_of(&args[0]))));
             }
             "count" => {
                 check(1, 1)?;
                 return Ok(Value::Int(
-                    l.items.lock().iter().filter(|x| x.eq(&args[0])).count() as i64,
+                    l.items.lock().iter().filter(|x| x.py_eq(&args[0])).count() as i64,
                 ));
             }
             "reverse" => {

@@ -167,7 +167,7 @@ impl Value {
     }
 
     /// Python `==`.
-    pub fn eq(&self, other: &Value) -> bool {
+    pub fn py_eq(&self, other: &Value) -> bool {
         match (self, other) {
             (
                 Value::Int(_) | Value::Float(_) | Value::Bool(_),
@@ -188,7 +188,8 @@ impl Value {
             (Value::Dict(a), Value::Dict(b)) => {
                 Arc::ptr_eq(a, b) || {
                     let (x, y) = (a.items.lock().clone(), b.items.lock().clone());
-                    x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| v.eq(w)))
+                    x.len() == y.len()
+                        && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| v.py_eq(w)))
                 }
             }
             (Value::Range(a), Value::Range(b)) => a == b,
@@ -244,7 +245,7 @@ impl Num {
 }
 
 fn seq_eq(a: &[Value], b: &[Value]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.eq(y))
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.py_eq(y))
 }
 
 /// Number of items of `range(start, stop, step)`.
@@ -264,7 +265,7 @@ pub struct Key(pub Value);
 
 impl PartialEq for Key {
     fn eq(&self, other: &Key) -> bool {
-        self.0.eq(&other.0)
+        self.0.py_eq(&other.0)
     }
 }
 

@@ -43,13 +43,14 @@ impl Word {
 fn rename(rule: Rule) -> Option<Word> {
     use Rule::*;
     Some(match rule {
-        kw_assert | kw_break | kw_continue | kw_def | kw_del | kw_for | kw_pass | kw_raise
-        | kw_return | kw_try | kw_while | kw_with | kw_shared | object_kind | kind_word
-        | thread_decl => Word::Statement,
+        kw_assert | kw_break | kw_continue | kw_def | kw_del | kw_pass | kw_raise | kw_return
+        | kw_try | kw_while | kw_with | kw_shared | object_kind | kind_word | thread_decl => {
+            Word::Statement
+        }
         expr | or_expr | cond_expr | lambda_expr | kw_lambda | kw_spawn | duration
         | duration_num | float | integer | string | fstring | true_lit | false_lit | none_lit
-        | op_not | op_neg | op_pos | op_invert | paren_expr | list_expr | dict_expr | slice
-        | slice_part | arg | kwarg | star_arg | dstar_arg | dict_item | spawn_expr => {
+        | op_not | op_neg | op_pos | op_invert | paren_expr | list_expr | dict_expr
+        | slice_tail | slice_part | arg | kwarg | star_arg | dstar_arg | dict_item | spawn_expr => {
             Word::Expression
         }
         ident | except_types | target | target_list => Word::Name,
@@ -120,11 +121,66 @@ pub(super) fn convert(e: Error<Rule>, src: &str, base: usize) -> (SyntaxError, u
     if words.contains(&Word::Expression) {
         words.retain(|w| *w != Word::Name);
     }
-    let at = base + pos;
+    let mut at = base + pos;
+    // An error inside a word (`raise` read as the string prefix `r`, or `1e`): report the
+    // whole word.
+    let word_char = |c: char| c.is_alphanumeric() || c == '_';
+    if src[..at].chars().next_back().is_some_and(word_char)
+        && src[at..].chars().next().is_some_and(word_char)
+    {
+        at = src[..at]
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| word_char(*c))
+            .last()
+            .map_or(at, |(i, _)| i);
+        if src[at..].starts_with(|c: char| c.is_ascii_digit()) {
+            let end = at
+                + src[at..]
+                    .find(|c: char| !(word_char(c) || c == '.'))
+                    .unwrap_or(src.len() - at);
+            let span = Span::new(at, end);
+            let error = SyntaxError::invalid_expression(
+                format!("invalid number literal `{}`", span.text(src)),
+                "a number is digits with an optional fraction and exponent (`1.5e3`), or `0x`, `0o`, `0b` and digits; a duration has its unit right after the number (`250ms`)",
+                span,
+            );
+            return (error, at);
+        }
+        if words.is_empty() || words.iter().all(|w| *w == Word::Expression) {
+            words = vec![Word::Expression];
+        }
+    }
+    // `&&` and `||`: the first `&` was read as an operator.
+    if (src[..at].ends_with('&') && src[at..].starts_with('&'))
+        || (src[..at].ends_with('|') && src[at..].starts_with('|'))
+    {
+        at -= 1;
+    }
     let (found, span) = found_at(src, at);
     let line_start = src[..span.start as usize].rfind('\n').map_or(0, |i| i + 1);
     let line = src[line_start..].trim_start();
-    let help = if line.starts_with("import ") || line.starts_with("from ") {
+    let help = if found.starts_with("`\u{201c}")
+        || found.starts_with("`\u{201d}")
+        || found.starts_with("`\u{2018}")
+        || found.starts_with("`\u{2019}")
+    {
+        Some("use straight quotes for strings: \" or '".to_string())
+    } else if line.starts_with("class ") {
+        Some(
+            "thr has no classes: use `def` functions, `shared` variables and declared objects"
+                .to_string(),
+        )
+    } else if line.starts_with("def ")
+        && src[line_start..at].contains('(')
+        && !src[line_start..at].contains(')')
+        && found.starts_with('`')
+        && found[1..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
+    {
+        Some("separate parameters with commas".to_string())
+    } else if line.starts_with("print ") && !line.starts_with("print (") {
+        Some("`print` is a function: write `print(\"hello\")`".to_string())
+    } else if line.starts_with("import ") || line.starts_with("from ") {
         Some("thr has no imports: threading, queue and concurrent.futures are built in (declare `lock NAME`, `queue NAME`, `pool NAME`; call `sleep`, `current_thread`, ... directly)".to_string())
     } else if found == "`.`" && src[line_start..span.start as usize].contains("except ") {
         Some("error types are written without a module: `except Empty`, `except Full`, `except BrokenBarrierError`".to_string())
@@ -179,7 +235,7 @@ fn found_at(src: &str, mut at: usize) -> (String, Span) {
             .map_or(rest.len(), |i| i + 2)
             .min(rest.len());
         return (
-            format!("a string `{}`", &rest[..end]),
+            format!("string `{}`", &rest[..end]),
             Span::new(at, at + end),
         );
     }

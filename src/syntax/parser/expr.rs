@@ -272,21 +272,51 @@ impl Builder<'_> {
                 attr: self.ident(kids(p).next().unwrap()),
             },
             _ => {
-                let inner = kids(p).next().unwrap();
-                let index = if inner.as_rule() == Rule::slice {
-                    let sspan = self.span(&inner);
-                    let mut parts = kids(inner).map(|part| {
-                        kids(part)
-                            .next()
-                            .map(|e| self.expr(e).map(Box::new))
-                            .transpose()
-                    });
-                    let lower = parts.next().unwrap()?;
-                    let upper = parts.next().unwrap()?;
-                    let step = parts.next().transpose()?.flatten();
-                    Spanned::new(ExprKind::Slice { lower, upper, step }, sspan)
-                } else {
-                    self.expr_list(inner)?
+                let sub_span = self.span(&p);
+                let mut parts = kids(p);
+                let first_part = parts.next().unwrap();
+                let first_span = self.span(&first_part);
+                let first = kids(first_part).next().map(|e| self.expr(e)).transpose()?;
+                let index = match parts.next() {
+                    Some(tail) if tail.as_rule() == Rule::slice_tail => {
+                        let mut rest = kids(tail).map(|part| {
+                            kids(part)
+                                .next()
+                                .map(|e| self.expr(e).map(Box::new))
+                                .transpose()
+                        });
+                        let upper = rest.next().transpose()?.flatten();
+                        let step = rest.next().transpose()?.flatten();
+                        let inner = Span::new(first_span.start as usize, sub_span.end as usize - 1);
+                        Spanned::new(
+                            ExprKind::Slice {
+                                lower: first.map(Box::new),
+                                upper,
+                                step,
+                            },
+                            inner,
+                        )
+                    }
+                    tail => {
+                        let Some(first) = first else {
+                            return Err(SyntaxError::invalid_expression(
+                                "expected an index between `[` and `]`",
+                                "write `x[i]`, `x[i, j]` or a slice such as `x[1:3]`",
+                                sub_span,
+                            ));
+                        };
+                        match tail {
+                            None => first,
+                            Some(t) => {
+                                let tspan = first.span.to(self.span(&t));
+                                let mut items = vec![first];
+                                for e in kids(t) {
+                                    items.push(self.expr(e)?);
+                                }
+                                Spanned::new(ExprKind::Tuple(items), tspan)
+                            }
+                        }
+                    }
                 };
                 ExprKind::Index {
                     value: base,

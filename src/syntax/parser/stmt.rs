@@ -447,25 +447,28 @@ pub(super) fn check_target(e: &Expr, usage: TargetUse) -> Result<()> {
         ExprKind::ListComp { .. } => "a comprehension",
         _ => "an expression",
     };
-    let (action, participle) = match usage {
-        TargetUse::Assign => ("assign to", "assigned to"),
+    let (action, help, label) = match usage {
+        TargetUse::Assign => (
+            "assign to",
+            "only names, `x[i]`, `obj.attr` and tuples or lists of them can be assigned to",
+            "not assignable",
+        ),
         TargetUse::Augmented => (
             "use an augmented assignment on",
-            "used with `+=` and the like",
+            "`+=` and the like work on one name, `x[i]` or `obj.attr` (not on tuples or lists)",
+            "not assignable with an augmented assignment",
         ),
-        TargetUse::Delete => ("delete", "deleted"),
-    };
-    let participle = if usage == TargetUse::Augmented
-        && matches!(e.node, ExprKind::Tuple(_) | ExprKind::List(_))
-    {
-        "used with `+=` and the like (tuples are not)"
-    } else {
-        participle
+        TargetUse::Delete => (
+            "delete",
+            "only names, `x[i]`, `obj.attr` and tuples of them can be deleted",
+            "cannot be deleted",
+        ),
     };
     Err(SyntaxError::InvalidTarget {
         action,
-        participle,
         what,
+        help,
         span: e.span.into(),
+        label,
     })
 }

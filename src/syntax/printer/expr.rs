@@ -180,6 +180,13 @@ impl Printer<'_> {
 
     /// The inside of an f-string (or of a field's format spec) quoted with `quote`.
     fn fstring_parts(&mut self, parts: &[FPart], quote: char, in_spec: bool) {
+        // A line break inside an f-string would end it: never split inside one.
+        let explode = std::mem::take(&mut self.explode);
+        self.fstring_parts_inner(parts, quote, in_spec);
+        self.explode = explode;
+    }
+
+    fn fstring_parts_inner(&mut self, parts: &[FPart], quote: char, in_spec: bool) {
         for part in parts {
             match part {
                 FPart::Text(t) if in_spec => self.out.push_str(t),
@@ -200,12 +207,12 @@ impl Printer<'_> {
                             self.out.push('=');
                         }
                         None => {
-                            // A leading `{` would read as an escaped brace: `{ {1: 2}}`.
-                            if matches!(f.expr.node, ExprKind::Dict(_) | ExprKind::DictComp { .. })
-                            {
-                                self.out.push(' ');
-                            }
+                            // A leading `{` would read as an escaped brace: `{ {1: 2}[1]}`.
+                            let start = self.out.len();
                             self.expr_in(&f.expr, Some(quote));
+                            if self.out[start..].starts_with('{') {
+                                self.out.insert(start, ' ');
+                            }
                         }
                     }
                     if let Some(c) = f.conversion {
