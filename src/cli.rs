@@ -76,6 +76,12 @@ pub enum Command {
     /// what it waits for, the cycle) with exit status 3; Ctrl-C prints the same picture
     /// and exits 130.
     Run(run::RunArgs),
+    /// Print the compiled code of a scenario (for thr's developers).
+    #[command(hide = true)]
+    Disasm {
+        /// The scenario file.
+        file: String,
+    },
     /// Print scenarios in canonical form.
     ///
     /// Without options the formatted text goes to stdout. Comments are kept.
@@ -89,5 +95,6 @@ pub fn run(cli: Cli) -> i32 {
         Command::Check(args) => check::run(&ui, args),
         Command::Fmt(args) => fmt::run(&ui, args),
         Command::Run(args) => run::run(&ui, args),
+        Command::Disasm { file } => run::disasm(&ui, &file),
     }
 }

@@ -118,6 +118,8 @@ enum Cleanup<'m> {
     Except,
     /// A `with` object is on the stack: pop its handler and release it.
     With,
+    /// A `with` on global `i`: pop its handler and release it.
+    WithGlobal(u32),
     /// Inside an `except` clause: stop handling the error.
     Handler,
     /// An error is on the stack (inside a `finally` block on the error path).
@@ -303,7 +305,8 @@ impl<'m> Compiler<'m> {
     /// Finishes the current body, storing it under `id`.
     fn finish(&mut self, id: CodeId) -> FnBuilder<'m> {
         let mut f = self.fns.pop().expect("a function is being built");
-        let code = std::mem::take(&mut f.code);
+        let mut code = std::mem::take(&mut f.code);
+        peephole(&mut code);
         self.codes[id as usize] = Some(code);
         f
     }
@@ -513,6 +516,57 @@ impl<'m> Compiler<'m> {
     }
 }
 
+/// Local rewrites that keep behaviour and visible steps but run fewer instructions:
+/// jumps to jumps go straight to the end, `Const` + `Binary` and `ForIter` + `StoreLocal`
+/// become one instruction. Instructions are replaced in place (by `Jump` to the next one
+/// where one disappears) so that no jump target moves.
+fn peephole(code: &mut Code) {
+    let n = code.ops.len();
+    // Instructions some jump lands on must stay where they are.
+    let mut target = vec![false; n + 1];
+    for op in &code.ops {
+        if let Op::Jump(t)
+        | Op::JumpIfFalse(t)
+        | Op::JumpIfTrue(t)
+        | Op::JumpIfFalseOrPop(t)
+        | Op::JumpIfTrueOrPop(t)
+        | Op::ForIter(t)
+        | Op::SetupExcept(t) = *op
+        {
+            target[t as usize] = true;
+        }
+    }
+    for i in 0..n {
+        match code.ops[i] {
+            Op::Jump(mut t) => {
+                let mut hops = 0;
+                while let Some(Op::Jump(next)) = code.ops.get(t as usize) {
+                    if hops > 8 || *next == t {
+                        break;
+                    }
+                    t = *next;
+                    hops += 1;
+                }
+                code.ops[i] = Op::Jump(t);
+            }
+            Op::Const(c) if i + 1 < n && !target[i + 1] => {
+                if let Op::Binary(b) = code.ops[i + 1] {
+                    code.ops[i] = Op::BinaryConst(b, c);
+                    code.spans[i] = code.spans[i + 1];
+                    code.ops[i + 1] = Op::Jump(i as u32 + 2);
+                }
+            }
+            Op::ForIter(exit) if i + 1 < n && !target[i + 1] => {
+                if let Op::StoreLocal(slot) = code.ops[i + 1] {
+                    code.ops[i] = Op::ForIterStore { exit, slot };
+                    code.ops[i + 1] = Op::Jump(i as u32 + 2);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Free names of lambdas nested inside a lambda body.
 fn collect_nested_lambda_free(e: &Expr, out: &mut std::collections::HashSet<String>) {
     match &e.node {
@@ -567,4 +621,17 @@ fn store_op(s: Slot) -> Op {
         Slot::Cell(i) => Op::StoreCell(i),
         Slot::Free(i) => Op::StoreFree(i),
     }
+}
+
+/// A listing of the compiled code of `program` (the scenario's functions, not the
+/// prelude's), for `thr disasm`.
+pub fn listing(program: &Program) -> String {
+    let mut out = String::new();
+    for c in program.codes.iter().filter(|c| !c.internal) {
+        out.push_str(&format!("== {}\n", c.name));
+        for (i, op) in c.ops.iter().enumerate() {
+            out.push_str(&format!("{i:5}  {op:?}\n"));
+        }
+    }
+    out
 }

@@ -180,7 +180,7 @@ pub fn acquire(ctx: &mut Ctx<'_>, obj: &Arc<Object>, deadline: Option<f64>) -> P
                 l.poll_acquire(
                     cx.tid,
                     register.then(|| cx.host.waker()).as_ref(),
-                    cx.host.now(),
+                    cx.now_if(deadline),
                     deadline,
                 )
             })
@@ -189,7 +189,7 @@ pub fn acquire(ctx: &mut Ctx<'_>, obj: &Arc<Object>, deadline: Option<f64>) -> P
             r.poll_acquire(
                 cx.tid,
                 register.then(|| cx.host.waker()).as_ref(),
-                cx.host.now(),
+                cx.now_if(deadline),
                 deadline,
             )
         }),

@@ -65,3 +65,24 @@ pub fn run(ui: &Ui, args: RunArgs) -> i32 {
     };
     driver::free::run(world, &options)
 }
+
+/// `thr disasm FILE`: the compiled code, one instruction per line.
+pub fn disasm(ui: &Ui, path: &str) -> i32 {
+    let file = match SourceFile::load(path) {
+        Ok(f) => f,
+        Err(e) => {
+            ui.report(&e, None);
+            return exit::INVALID;
+        }
+    };
+    let analysis = analyze(&file);
+    if analysis.has_errors() {
+        ui.report_all(&file, &analysis.problems);
+        return exit::INVALID;
+    }
+    print!(
+        "{}",
+        crate::compile::listing(&crate::compile::compile(&analysis.module))
+    );
+    exit::OK
+}

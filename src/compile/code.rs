@@ -60,6 +60,8 @@ pub enum Op {
     Unary(UnaryOp),
     /// Pop two, push `a op b`.
     Binary(BinOp),
+    /// Replace the top `a` with `a op consts[i]` (a peephole form of `Const` + `Binary`).
+    BinaryConst(BinOp, u32),
     /// Pop two, push `a op b`.
     Compare(CmpOp),
     /// Continue at `pc`.
@@ -103,6 +105,13 @@ pub enum Op {
     GetIter,
     /// Push the iterator's next item, or pop the iterator and continue at `pc` when done.
     ForIter(u32),
+    /// `ForIter` whose item goes straight into local slot `slot` (a peephole form).
+    ForIterStore {
+        /// Where to continue when done.
+        exit: u32,
+        /// The loop variable's slot.
+        slot: u32,
+    },
     /// Pop a sequence of exactly `n` items and push them, last first.
     Unpack(u32),
     /// Call: see [`CallShape`].
@@ -147,6 +156,10 @@ pub enum Op {
     EnterWith,
     /// Leave `with`: pop the object and call its release part. A visible step.
     ExitWith,
+    /// `EnterWith` on global `i` (a declared object), without `as`: nothing is pushed.
+    EnterWithGlobal(u32),
+    /// `ExitWith` on global `i`.
+    ExitWithGlobal(u32),
     /// Pop the test (and the message when the flag is set); raise `AssertionError` if false.
     Assert(bool),
     /// Pop arguments; create a declared object of `kind` named `names[name]`.

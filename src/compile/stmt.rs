@@ -230,6 +230,10 @@ impl<'m> Compiler<'m> {
                     self.emit(Op::PopBlock, span);
                     self.emit(Op::ExitWith, span);
                 }
+                Cleanup::WithGlobal(g) => {
+                    self.emit(Op::PopBlock, span);
+                    self.emit(Op::ExitWithGlobal(*g), span);
+                }
                 Cleanup::Handler => {
                     self.emit(Op::ExitHandler, span);
                 }
@@ -302,31 +306,53 @@ impl<'m> Compiler<'m> {
             self.block(body);
             return;
         };
-        self.expr(&item.expr);
         // Reports show the blocked call as `with guard`.
         let enter = if first {
             Span::new(span.start as usize, item.expr.span.end as usize)
         } else {
             item.expr.span
         };
-        self.emit(Op::EnterWith, enter);
-        match &item.alias {
-            Some(a) => self.store_name(&a.node, a.span),
-            None => {
-                self.emit(Op::Pop, item.expr.span);
+        // `with NAME` on a declared object needs no stack slot (the common, hot case).
+        let global = match (&item.expr.node, &item.alias) {
+            (ExprKind::Name(n), None) => match self.access(n) {
+                super::Access::Global(g) => Some(g),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some(g) = global {
+            self.emit(Op::EnterWithGlobal(g), enter);
+        } else {
+            self.expr(&item.expr);
+            self.emit(Op::EnterWith, enter);
+            match &item.alias {
+                Some(a) => self.store_name(&a.node, a.span),
+                None => {
+                    self.emit(Op::Pop, item.expr.span);
+                }
             }
         }
         let setup = self.emit(Op::SetupExcept(0), span);
-        self.f().cleanups.push(Cleanup::With);
+        self.f().cleanups.push(match global {
+            Some(g) => Cleanup::WithGlobal(g),
+            None => Cleanup::With,
+        });
         self.with(rest, body, span, false);
         self.f().cleanups.pop();
         self.emit(Op::PopBlock, span);
-        self.emit(Op::ExitWith, item.expr.span);
+        let exit = match global {
+            Some(g) => Op::ExitWithGlobal(g),
+            None => Op::ExitWith,
+        };
+        self.emit(exit, item.expr.span);
         let end = self.emit(Op::Jump(0), span);
-        // The error path: [object, error] → release the object, raise the error again.
+        // The error path: release the object, raise the error again.
         self.patch_here(setup);
-        self.emit(Op::Rot2, span);
-        self.emit(Op::ExitWith, item.expr.span);
+        if global.is_none() {
+            // [object, error] → [error, object]
+            self.emit(Op::Rot2, span);
+        }
+        self.emit(exit, item.expr.span);
         self.emit(Op::RaiseTop, span);
         self.patch_here(end);
     }

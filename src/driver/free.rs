@@ -21,8 +21,9 @@ struct Slot {
     thread: Arc<Object>,
     blocked: Mutex<Option<WaitInfo>>,
     finished: AtomicBool,
-    /// Visible steps taken (only its own thread writes it).
-    steps: AtomicU64,
+    /// How many times the thread has blocked: a change between two looks of the monitor
+    /// means it made progress.
+    blocks: AtomicU64,
 }
 
 /// State shared by all OS threads of a free run.
@@ -49,7 +50,7 @@ impl Shared {
             thread,
             blocked: Mutex::new(None),
             finished: AtomicBool::new(false),
-            steps: AtomicU64::new(0),
+            blocks: AtomicU64::new(0),
         });
         self.slots.lock().push(slot.clone());
         slot
@@ -113,6 +114,9 @@ impl Host for FreeHost {
     }
 
     fn set_blocked(&self, _tid: Tid, info: Option<WaitInfo>) {
+        if info.is_some() {
+            self.slot.blocks.fetch_add(1, Relaxed);
+        }
         *self.slot.blocked.lock() = info;
     }
 
@@ -146,19 +150,7 @@ fn spawn_thread(shared: &Arc<Shared>, world: &Arc<World>, thread: Arc<Object>) -
 
 /// Runs a task to its end on the current OS thread; reports an uncaught error.
 fn run_task(mut task: Task, host: &FreeHost) {
-    loop {
-        match task.step(host) {
-            Step::Ran | Step::Blocked => {
-                host.slot.steps.fetch_add(1, Relaxed);
-            }
-            Step::Finished(error) => {
-                if let Some(e) = error {
-                    report_uncaught(&task.world, &task.thread, &e);
-                }
-                break;
-            }
-        }
-    }
+    run_main(&mut task, host);
     if let Some(t) = task.thread.as_thread() {
         t.finish();
     }
@@ -265,18 +257,14 @@ pub fn run(world: Arc<World>, options: &RunOptions) -> i32 {
     exit_status(&world)
 }
 
+/// Runs a task until its code ends (free mode never blocks a task: waits park the thread).
 fn run_main(task: &mut Task, host: &FreeHost) {
     loop {
-        match task.step(host) {
-            Step::Ran | Step::Blocked => {
-                host.slot.steps.fetch_add(1, Relaxed);
+        if let Step::Finished(error) = task.run_free(host) {
+            if let Some(e) = error {
+                report_uncaught(&task.world, &task.thread, &e);
             }
-            Step::Finished(error) => {
-                if let Some(e) = error {
-                    report_uncaught(&task.world, &task.thread, &e);
-                }
-                return;
-            }
+            return;
         }
     }
 }
@@ -328,7 +316,7 @@ fn watch(shared: &Arc<Shared>, interrupted: &AtomicBool, timeout: Option<f64>) {
             .map(|s| {
                 (
                     s.thread.as_thread().map_or(0, |t| t.tid),
-                    s.steps.load(Relaxed),
+                    s.blocks.load(Relaxed),
                 )
             })
             .collect();

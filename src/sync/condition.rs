@@ -52,7 +52,7 @@ impl Condition {
             if !self.owned(ctx.tid) {
                 return Poll::Ready(Err(runtime_error("cannot wait on un-acquired lock")));
             }
-            st.deadline(ctx.host.now(), timeout);
+            st.deadline(|| ctx.host.now(), timeout);
             st.saved = match &self.lock.body {
                 Body::RLock(r) => match r.release_all(ctx.tid) {
                     Ok(n) => n,
@@ -86,7 +86,7 @@ impl Condition {
                     self.poll_notified(
                         cx.tid,
                         register.then(|| cx.host.waker()),
-                        cx.host.now(),
+                        cx.now_if(deadline),
                         deadline,
                     )
                 },

@@ -102,7 +102,6 @@ fn call_inner(
     args: &[Option<Value>],
     st: &mut OpState,
 ) -> Result<Outcome, Exc> {
-    let now = ctx.host.now();
     match (&obj.body, name) {
         (Body::Lock(_) | Body::RLock(_) | Body::Condition(_), "acquire") => {
             let (blocking, timeout) = lock_timeout(args)?;
@@ -110,9 +109,9 @@ fn call_inner(
                 return done(Value::Bool(l.try_acquire(ctx.tid)));
             }
             let deadline = if blocking {
-                st.deadline(now, timeout)
+                st.deadline(|| ctx.host.now(), timeout)
             } else {
-                Some(now)
+                Some(f64::NEG_INFINITY)
             };
             ready(acquire(ctx, obj, deadline), |b| Ok(Value::Bool(b)))
         }
@@ -151,9 +150,9 @@ fn call_inner(
                 ));
             }
             let deadline = if blocking {
-                st.deadline(now, timeout)
+                st.deadline(|| ctx.host.now(), timeout)
             } else {
-                Some(now)
+                Some(f64::NEG_INFINITY)
             };
             let what = format!("to acquire {}", obj.describe());
             let info = wait_info(ctx, obj, what, deadline);
@@ -163,7 +162,7 @@ fn call_inner(
                     s.poll_acquire(
                         cx.tid,
                         reg.then(|| cx.host.waker()).as_ref(),
-                        cx.host.now(),
+                        cx.now_if(deadline),
                         deadline,
                     )
                 },
@@ -184,7 +183,7 @@ fn call_inner(
         }
         (Body::Event(e), "is_set") => done(Value::Bool(e.is_set())),
         (Body::Event(e), "wait") => {
-            let deadline = st.deadline(now, timeout_arg(arg(args, 0))?);
+            let deadline = st.deadline(|| ctx.host.now(), timeout_arg(arg(args, 0))?);
             let info = wait_info(
                 ctx,
                 obj,
@@ -197,7 +196,7 @@ fn call_inner(
                     e.poll_wait(
                         cx.tid,
                         reg.then(|| cx.host.waker()).as_ref(),
-                        cx.host.now(),
+                        cx.now_if(deadline),
                         deadline,
                     )
                 },
@@ -241,7 +240,7 @@ fn call_inner(
             done(Value::None)
         }
         (Body::Barrier(b), "_wait") => {
-            let deadline = st.deadline(now, timeout_arg(arg(args, 0))?);
+            let deadline = st.deadline(|| ctx.host.now(), timeout_arg(arg(args, 0))?);
             let info = wait_info(
                 ctx,
                 obj,
@@ -254,7 +253,7 @@ fn call_inner(
                     b.poll_wait(
                         cx.tid,
                         reg.then(|| cx.host.waker()).as_ref(),
-                        cx.host.now(),
+                        cx.now_if(deadline),
                         deadline,
                     )
                 },
@@ -301,7 +300,7 @@ fn thread_call(
             if t.tid == ctx.tid {
                 return Err(runtime_error("cannot join current thread"));
             }
-            let deadline = st.deadline(ctx.host.now(), timeout_arg(arg(args, 0))?);
+            let deadline = st.deadline(|| ctx.host.now(), timeout_arg(arg(args, 0))?);
             let info = wait_info(
                 ctx,
                 obj,
@@ -314,7 +313,7 @@ fn thread_call(
                     t.poll_join(
                         cx.tid,
                         reg.then(|| cx.host.waker()).as_ref(),
-                        cx.host.now(),
+                        cx.now_if(deadline),
                         deadline,
                     )
                 },
@@ -342,7 +341,7 @@ fn thread_call(
             let Some(timer) = &t.timer else {
                 return Err(attribute_error(obj, name));
             };
-            let deadline = st.deadline(ctx.host.now(), Some(timer.interval));
+            let deadline = st.deadline(|| ctx.host.now(), Some(timer.interval));
             let info = wait_info(
                 ctx,
                 obj,
@@ -355,7 +354,7 @@ fn thread_call(
                     timer.finished.poll_wait(
                         cx.tid,
                         reg.then(|| cx.host.waker()).as_ref(),
-                        cx.host.now(),
+                        cx.now_if(deadline),
                         deadline,
                     )
                 },
@@ -466,12 +465,7 @@ fn pool_call(
                     if let Poll::Pending = ctx.block_on(
                         || info.clone(),
                         |cx, reg| {
-                            t.poll_join(
-                                cx.tid,
-                                reg.then(|| cx.host.waker()).as_ref(),
-                                cx.host.now(),
-                                None,
-                            )
+                            t.poll_join(cx.tid, reg.then(|| cx.host.waker()).as_ref(), 0.0, None)
                         },
                     ) {
                         return Ok(Outcome::Pending);
@@ -504,7 +498,7 @@ fn pool_call(
             done(Value::None)
         }
         (Body::Future(f), "result" | "exception") => {
-            let deadline = st.deadline(ctx.host.now(), timeout_arg(arg(args, 0))?);
+            let deadline = st.deadline(|| ctx.host.now(), timeout_arg(arg(args, 0))?);
             let info = wait_info(
                 ctx,
                 obj,
@@ -518,7 +512,7 @@ fn pool_call(
                     f.poll_result(
                         cx.tid,
                         reg.then(|| cx.host.waker()).as_ref(),
-                        cx.host.now(),
+                        cx.now_if(deadline),
                         deadline,
                         want_error,
                     )

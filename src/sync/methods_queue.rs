@@ -23,7 +23,6 @@ pub fn call(
     let Body::Queue(q) = &obj.body else {
         unreachable!("a queue")
     };
-    let now = ctx.host.now();
     let info = |ctx: &Ctx<'_>, what: String, deadline| WaitInfo {
         object: Some(obj.clone()),
         what,
@@ -40,7 +39,7 @@ pub fn call(
                 super::methods::timeout_arg(arg(args, 2))?
             };
             check_timeout(block, timeout)?;
-            let deadline = st.deadline(now, timeout);
+            let deadline = st.deadline(|| ctx.host.now(), timeout);
             let mut slot = arg(args, 0).cloned();
             let what = info(ctx, format!("for room in {}", obj.describe()), deadline);
             ctx.block_on(
@@ -51,7 +50,7 @@ pub fn call(
                         reg.then(|| cx.host.waker()).as_ref(),
                         &mut slot,
                         block,
-                        cx.host.now(),
+                        cx.now_if(deadline),
                         deadline,
                     )
                 },
@@ -68,7 +67,7 @@ pub fn call(
                 super::methods::timeout_arg(arg(args, 1))?
             };
             check_timeout(block, timeout)?;
-            let deadline = st.deadline(now, timeout);
+            let deadline = st.deadline(|| ctx.host.now(), timeout);
             let what = info(
                 ctx,
                 format!("for an item from {}", obj.describe()),
@@ -81,7 +80,7 @@ pub fn call(
                         cx.tid,
                         reg.then(|| cx.host.waker()).as_ref(),
                         block,
-                        cx.host.now(),
+                        cx.now_if(deadline),
                         deadline,
                     )
                 },

@@ -158,6 +158,16 @@ pub struct Ctx<'a> {
     pub span: Span,
 }
 
+impl Ctx<'_> {
+    /// The clock, read only when a deadline makes it matter.
+    pub fn now_if(&self, deadline: Option<f64>) -> f64 {
+        match deadline {
+            Some(d) if d.is_finite() => self.host.now(),
+            _ => 0.0,
+        }
+    }
+}
+
 /// How many polls the free driver spins through before parking.
 const SPINS: u32 = 64;
 
@@ -241,11 +251,6 @@ impl From<Poll<Result<Value, Exc>>> for Outcome {
     }
 }
 
-/// Converts a timeout argument (`None` = forever) to a deadline on the run's clock.
-pub fn deadline(now: f64, timeout: Option<f64>) -> Option<f64> {
-    timeout.map(|t| now + t.max(0.0))
-}
-
 /// The progress of a blocking call across polls (seeded mode resumes it after a wake-up).
 #[derive(Debug, Clone, Default)]
 pub struct OpState {
@@ -262,11 +267,19 @@ pub struct OpState {
 }
 
 impl OpState {
-    /// Fixes the deadline on the first poll of a call; returns it.
-    pub fn deadline(&mut self, now: f64, timeout: Option<f64>) -> Option<f64> {
+    /// Forgets a finished call (cheap when no call used the state).
+    #[inline]
+    pub fn clear(&mut self) {
+        if self.started || self.phase != 0 || self.saved != 0 || self.flag {
+            *self = OpState::default();
+        }
+    }
+    /// Fixes the deadline on the first poll of a call (reading the clock only when there
+    /// is a timeout); returns it.
+    pub fn deadline(&mut self, now: impl FnOnce() -> f64, timeout: Option<f64>) -> Option<f64> {
         if !self.started {
             self.started = true;
-            self.deadline = deadline(now, timeout);
+            self.deadline = timeout.map(|t| now() + t.max(0.0));
         }
         self.deadline
     }

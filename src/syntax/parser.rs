@@ -75,7 +75,6 @@ pub fn parse(src: &str) -> Parsed {
         out.errors = errors;
         return out;
     }
-    pest::set_error_detail(true);
     let mut at_end = true;
     let mut pos = skip_trivia(src, 0);
     while pos < src.len() {
@@ -85,7 +84,7 @@ pub fn parse(src: &str) -> Parsed {
             });
             break;
         }
-        let next = match ThrParser::parse(Rule::item_entry, &src[pos..]) {
+        let next = match parse_item(&src[pos..]) {
             Ok(mut pairs) => {
                 let pair = pairs.next().expect("item_entry yields one statement");
                 let end = pos + pair.as_span().end();
@@ -114,6 +113,17 @@ pub fn parse(src: &str) -> Parsed {
     }
     out.incomplete = !out.errors.is_empty() && at_end;
     out
+}
+
+/// Parses one item; on failure, parses it again with pest's detailed tracking of what it
+/// tried (slower, so only for the error message).
+fn parse_item(text: &str) -> Result<pest::iterators::Pairs<'_, Rule>, pest::error::Error<Rule>> {
+    ThrParser::parse(Rule::item_entry, text).map_err(|_| {
+        pest::set_error_detail(true);
+        let detailed = ThrParser::parse(Rule::item_entry, text);
+        pest::set_error_detail(false);
+        detailed.expect_err("a parse that failed fails again")
+    })
 }
 
 /// Skips blanks, newlines, `;`, line continuations and comments from `pos`.

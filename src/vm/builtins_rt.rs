@@ -65,7 +65,7 @@ fn call_inner(
             if secs < 0.0 {
                 return Err(value_error("sleep length must be non-negative"));
             }
-            let deadline = st.deadline(ctx.host.now(), Some(secs));
+            let deadline = st.deadline(|| ctx.host.now(), Some(secs));
             let span = ctx.span;
             let info = move || WaitInfo {
                 object: None,
@@ -293,7 +293,7 @@ fn futures_wait(
         ("wait", Some(Value::Str(s))) => s.to_string(),
         _ => "ALL_COMPLETED".into(),
     };
-    let deadline = st.deadline(ctx.host.now(), timeout);
+    let deadline = st.deadline(|| ctx.host.now(), timeout);
     let is_done = |f: &Arc<Object>| matches!(&f.body, Body::Future(x) if x.done());
     let failed = |f: &Arc<Object>| matches!(&f.body, Body::Future(x) if x.done() && !matches!(x.poll_result(0, None, 0.0, Some(0.0), true), Poll::Ready(Ok(Value::None))));
     let span = ctx.span;

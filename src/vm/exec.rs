@@ -82,6 +82,9 @@ impl Task {
 
     /// Finishes a call whose callee and `n` operands are on the stack.
     fn finish_call(&mut self, n: usize, called: Called) -> Result<Flow, Exc> {
+        if !matches!(called, Called::Pending) {
+            self.op.clear();
+        }
         match called {
             Called::Pending => Ok(Flow::Pending),
             Called::Value(v) => {
@@ -99,6 +102,7 @@ impl Task {
         }
     }
 
+    #[inline(always)]
     pub(super) fn exec(&mut self, op: Op, host: &dyn Host) -> Result<Flow, Exc> {
         let frame = self.frames.last_mut().expect("a frame");
         match op {
@@ -213,7 +217,59 @@ impl Task {
                 let v = self.pop();
                 self.stack.push(ops::unary(u, &v)?);
             }
+            Op::BinaryConst(b, c) => {
+                // Fused with the `Binary` after it, which is skipped.
+                frame.pc += 1;
+                let rhs = frame.code.consts[c as usize].clone();
+                let top = self.stack.last_mut().expect("an operand");
+                if let (Value::Int(x), Value::Int(y)) = (&*top, &rhs) {
+                    let fast = match b {
+                        crate::syntax::ast::BinOp::Add => x.checked_add(*y),
+                        crate::syntax::ast::BinOp::Sub => x.checked_sub(*y),
+                        crate::syntax::ast::BinOp::Mul => x.checked_mul(*y),
+                        _ => None,
+                    };
+                    if let Some(r) = fast {
+                        *top = Value::Int(r);
+                        return Ok(Flow::Next);
+                    }
+                }
+                let l = self.pop();
+                self.stack.push(ops::binary(b, &l, &rhs)?);
+            }
+            Op::ForIterStore { exit, slot } => {
+                let next = match self.stack.last_mut() {
+                    Some(Value::Iter(it)) => seq::next(it),
+                    _ => None,
+                };
+                let frame = self.frames.last_mut().expect("a frame");
+                match next {
+                    Some(v) => {
+                        // Fused with the `StoreLocal` after it, which is skipped.
+                        frame.pc += 1;
+                        frame.locals[slot as usize] = Some(v);
+                    }
+                    None => {
+                        frame.pc = exit as usize;
+                        self.stack.pop();
+                    }
+                }
+            }
             Op::Binary(b) => {
+                let n = self.stack.len();
+                if let (Value::Int(x), Value::Int(y)) = (&self.stack[n - 2], &self.stack[n - 1]) {
+                    let fast = match b {
+                        crate::syntax::ast::BinOp::Add => x.checked_add(*y),
+                        crate::syntax::ast::BinOp::Sub => x.checked_sub(*y),
+                        crate::syntax::ast::BinOp::Mul => x.checked_mul(*y),
+                        _ => None,
+                    };
+                    if let Some(r) = fast {
+                        self.stack.truncate(n - 1);
+                        self.stack[n - 2] = Value::Int(r);
+                        return Ok(Flow::Next);
+                    }
+                }
                 let r = self.pop();
                 let l = self.pop();
                 self.stack.push(ops::binary(b, &l, &r)?);
@@ -481,8 +537,19 @@ impl Task {
                 };
                 self.stack.push(Value::Bool(matched));
             }
-            Op::EnterWith => return self.enter_with(host),
-            Op::ExitWith => return self.exit_with(host),
+            Op::EnterWith | Op::ExitWith | Op::EnterWithGlobal(_) | Op::ExitWithGlobal(_) => {
+                let flow = match op {
+                    Op::EnterWith => self.enter_with(host),
+                    Op::ExitWith => self.exit_with(host),
+                    Op::EnterWithGlobal(g) => self.enter_global(host, g),
+                    Op::ExitWithGlobal(g) => self.exit_global(host, g),
+                    _ => unreachable!(),
+                };
+                if !matches!(flow, Ok(Flow::Pending)) {
+                    self.op.clear();
+                }
+                return flow;
+            }
             Op::Assert(with_msg) => {
                 let msg = with_msg.then(|| self.pop());
                 let test = self.pop();

@@ -195,26 +195,53 @@ impl Task {
         Ok(Value::Object(t))
     }
 
-    /// `with obj`: acquire (locks, conditions, semaphores) or enter (pools).
+    /// `with obj`: acquire (locks, conditions, semaphores) or enter (pools); the object is
+    /// on top of the stack and what `as` binds is pushed.
     pub(super) fn enter_with(&mut self, host: &dyn Host) -> Result<Flow, Exc> {
         let v = self.stack.last().cloned().unwrap_or(Value::None);
-        let Value::Object(obj) = &v else {
+        match self.enter_value(host, &v)? {
+            None => Ok(Flow::Pending),
+            Some(r) => {
+                self.stack.push(r);
+                Ok(Flow::Next)
+            }
+        }
+    }
+
+    /// `with NAME` on declared object `slot` (nothing on the stack).
+    pub(super) fn enter_global(&mut self, host: &dyn Host, slot: u32) -> Result<Flow, Exc> {
+        if let Some(Value::Object(o)) = self.world.globals[slot as usize].get()
+            && let Body::Lock(l) = &o.body
+            && l.try_acquire(self.tid)
+        {
+            return Ok(Flow::Next);
+        }
+        let v = self.world.global(slot);
+        Ok(match self.enter_value(host, &v)? {
+            None => Flow::Pending,
+            Some(_) => Flow::Next,
+        })
+    }
+
+    /// Acquires or enters `v`; `None` while blocked (seeded mode).
+    fn enter_value(&mut self, host: &dyn Host, v: &Value) -> Result<Option<Value>, Exc> {
+        let Value::Object(obj) = v else {
             return Err(type_error(format!(
                 "'{}' object does not support the context manager protocol",
                 v.type_name()
             )));
         };
-        let result = match &obj.body {
+        Ok(Some(match &obj.body {
             Body::Lock(_) | Body::RLock(_) | Body::Condition(_) => {
                 let mut ctx = self.ctx(host);
                 match acquire(&mut ctx, obj, None) {
-                    Poll::Pending => return Ok(Flow::Pending),
+                    Poll::Pending => return Ok(None),
                     Poll::Ready(b) => Value::Bool(b),
                 }
             }
             Body::Semaphore(..) => {
-                match self.call_method(host, &v, "acquire", Args::default(), false)? {
-                    Called::Pending => return Ok(Flow::Pending),
+                match self.call_method(host, v, "acquire", Args::default(), false)? {
+                    Called::Pending => return Ok(None),
                     Called::Value(b) => b,
                     Called::Enter(..) => Value::None,
                 }
@@ -226,25 +253,53 @@ impl Task {
                     obj.py_type()
                 )));
             }
-        };
-        self.stack.push(result);
-        Ok(Flow::Next)
+        }))
     }
 
-    /// End of `with obj`: release, or shut the pool down (waiting for its work).
+    /// End of `with obj` (the object on top of the stack): release, or shut the pool
+    /// down (waiting for its work).
     pub(super) fn exit_with(&mut self, host: &dyn Host) -> Result<Flow, Exc> {
         let v = self.stack.last().cloned().unwrap_or(Value::None);
-        if let Value::Object(obj) = &v {
-            let method = match &obj.body {
-                Body::Pool(_) => "shutdown",
-                _ => "release",
-            };
-            if let Called::Pending = self.call_method(host, &v, method, Args::default(), false)? {
-                return Ok(Flow::Pending);
-            }
+        if !self.exit_value(host, &v)? {
+            return Ok(Flow::Pending);
         }
         self.stack.pop();
         Ok(Flow::Next)
+    }
+
+    /// End of `with NAME` on declared object `slot`.
+    pub(super) fn exit_global(&mut self, host: &dyn Host, slot: u32) -> Result<Flow, Exc> {
+        if let Some(Value::Object(o)) = self.world.globals[slot as usize].get()
+            && let Body::Lock(l) = &o.body
+        {
+            l.release()?;
+            return Ok(Flow::Next);
+        }
+        let v = self.world.global(slot);
+        Ok(if self.exit_value(host, &v)? {
+            Flow::Next
+        } else {
+            Flow::Pending
+        })
+    }
+
+    /// Releases `v` (or shuts a pool down); false while blocked (seeded mode).
+    fn exit_value(&mut self, host: &dyn Host, v: &Value) -> Result<bool, Exc> {
+        let Value::Object(obj) = v else {
+            return Ok(true);
+        };
+        if let Body::Lock(l) = &obj.body {
+            l.release()?;
+            return Ok(true);
+        }
+        let method = match &obj.body {
+            Body::Pool(_) => "shutdown",
+            _ => "release",
+        };
+        Ok(!matches!(
+            self.call_method(host, v, method, Args::default(), false)?,
+            Called::Pending
+        ))
     }
 
     /// A declared object.

@@ -150,6 +150,17 @@ impl Task {
     /// Runs until one visible step is done and the next is reached, or the thread blocks
     /// or ends.
     pub fn step(&mut self, host: &dyn Host) -> Step {
+        self.run(host, true)
+    }
+
+    /// Runs until the thread blocks (seeded mode only) or ends, without stopping at
+    /// visible steps: the free driver's loop.
+    pub fn run_free(&mut self, host: &dyn Host) -> Step {
+        self.run(host, false)
+    }
+
+    #[inline(always)]
+    fn run(&mut self, host: &dyn Host, stop_at_visible: bool) -> Step {
         let mut took_step = false;
         loop {
             let Some(frame) = self.frames.last_mut() else {
@@ -157,13 +168,17 @@ impl Task {
             };
             let pc = frame.pc;
             let op = frame.code.ops[pc];
-            let visible = self.is_visible(op);
-            if visible && took_step {
-                return Step::Ran;
+            frame.pc = pc + 1;
+            if stop_at_visible {
+                let visible = self.is_visible(op);
+                if visible && took_step {
+                    self.frames.last_mut().expect("a frame").pc = pc;
+                    return Step::Ran;
+                }
+                took_step |= visible;
             }
-            self.frames.last_mut().expect("a frame").pc = pc + 1;
             match self.exec(op, host) {
-                Ok(Flow::Next) => self.op = OpState::default(),
+                Ok(Flow::Next) => {}
                 Ok(Flow::Pending) => {
                     if let Some(f) = self.frames.last_mut() {
                         f.pc = pc;
@@ -172,13 +187,12 @@ impl Task {
                 }
                 Ok(Flow::Finished) => return Step::Finished(None),
                 Err(e) => {
-                    self.op = OpState::default();
+                    self.op.clear();
                     if let Some(uncaught) = self.unwind(e) {
                         return Step::Finished(Some(uncaught));
                     }
                 }
             }
-            took_step |= visible;
         }
     }
 
@@ -189,7 +203,9 @@ impl Task {
             | Op::StoreShared(_)
             | Op::Spawn(_)
             | Op::SpawnMethod(..)
-            | Op::StartThreadBlocks => true,
+            | Op::StartThreadBlocks
+            | Op::EnterWithGlobal(_)
+            | Op::ExitWithGlobal(_) => true,
             Op::EnterWith | Op::ExitWith => matches!(self.stack.last(), Some(Value::Object(_))),
             Op::CallMethod(_, shape) => {
                 let n = self.operand_count(shape);
