@@ -560,7 +560,7 @@ mod tests {
             (Value::Int(42), "05", "00042"),
             (Value::Int(-42), "05", "-0042"),
             (Value::Int(1234567), ",", "1,234,567"),
-            (Value::Float(2.71828), ".2f", "2.72"),
+            (Value::Float(1.23456), ".2f", "1.23"),
             (Value::Float(2.5), "8.3f", "   2.500"),
             (Value::Int(255), "x", "ff"),
             (Value::Int(255), "#x", "0xff"),
