@@ -22,78 +22,61 @@ use crate::vm::value::Value;
 /// The prelude's source (see `src/vm/prelude.thr`).
 pub const PRELUDE: &str = include_str!("vm/prelude.thr");
 
-/// The parsed prelude (parsed once per process).
-fn prelude() -> &'static Module {
-    static PRELUDE_MODULE: std::sync::LazyLock<Module> = std::sync::LazyLock::new(|| {
-        let parsed = crate::syntax::parse(PRELUDE);
-        assert!(
-            parsed.errors.is_empty(),
-            "the prelude parses: {:?}",
-            parsed.errors
-        );
-        parsed.module
-    });
-    &PRELUDE_MODULE
+/// The prelude's functions, compiled once per process on first use (a run that starts no
+/// thread never needs them). Each is self-contained: it uses only builtins, never another
+/// function, so it is the same for every scenario.
+pub fn prelude_function(name: &str) -> Option<Arc<Code>> {
+    static PRELUDE_CODES: std::sync::LazyLock<HashMap<String, Arc<Code>>> =
+        std::sync::LazyLock::new(|| {
+            let parsed = crate::syntax::parse(PRELUDE);
+            assert!(
+                parsed.errors.is_empty(),
+                "the prelude parses: {:?}",
+                parsed.errors
+            );
+            // Leaked: the tree must outlive the compiler's borrows, and there is one per process.
+            let module: &'static Module = Box::leak(Box::new(parsed.module));
+            let mut c = Compiler::new(HashMap::new(), HashMap::new());
+            c.internal = true;
+            let mut out = HashMap::new();
+            for item in &module.body {
+                if let StmtKind::Def(def) = &item.node {
+                    c.begin(&def.name.node, &def.params, &def.body.node, false, None);
+                    c.body(&def.body.node);
+                    out.insert(def.name.node.clone(), Arc::new(c.finish().0));
+                }
+            }
+            out
+        });
+    PRELUDE_CODES.get(name).cloned()
 }
 
-/// Compiles a checked module (with the prelude).
+/// Compiles a checked module.
 pub fn compile(module: &Module) -> Program {
     let mut shared = HashMap::new();
     let mut globals = HashMap::new();
     let (mut shared_names, mut global_names) = (Vec::new(), Vec::new());
     for item in &module.body {
-        match &item.node {
-            StmtKind::Shared { name, .. } => {
-                shared.entry(name.node.clone()).or_insert_with(|| {
-                    shared_names.push(Arc::from(name.node.as_str()));
-                    shared_names.len() as u32 - 1
-                });
-            }
+        let (name, table, names) = match &item.node {
+            StmtKind::Shared { name, .. } => (name, &mut shared, &mut shared_names),
             StmtKind::Object { name, .. } | StmtKind::Thread { name, .. } => {
-                globals.entry(name.node.clone()).or_insert_with(|| {
-                    global_names.push(Arc::from(name.node.as_str()));
-                    global_names.len() as u32 - 1
-                });
+                (name, &mut globals, &mut global_names)
             }
-            StmtKind::Def(def) => {
-                globals.entry(def.name.node.clone()).or_insert_with(|| {
-                    global_names.push(Arc::from(def.name.node.as_str()));
-                    global_names.len() as u32 - 1
-                });
-            }
-            _ => {}
-        }
+            StmtKind::Def(def) => (&def.name, &mut globals, &mut global_names),
+            _ => continue,
+        };
+        table.entry(name.node.clone()).or_insert_with(|| {
+            names.push(Arc::from(name.node.as_str()));
+            names.len() as u32 - 1
+        });
     }
-    let mut c = Compiler {
-        shared,
-        globals,
-        codes: Vec::new(),
-        fns: Vec::new(),
-        thread_blocks: Vec::new(),
-        prelude: HashMap::new(),
-        internal: false,
-    };
-    // The prelude's functions get global slots after the scenario's.
-    let mut prelude_globals = HashMap::new();
-    for item in &prelude().body {
-        if let StmtKind::Def(def) = &item.node {
-            global_names.push(Arc::from(def.name.node.as_str()));
-            prelude_globals.insert(def.name.node.clone(), global_names.len() as u32 - 1);
-        }
-    }
-    c.prelude = prelude_globals;
-    let main = c.main(module);
+    let mut c = Compiler::new(shared, globals);
+    let main = Arc::new(c.main(module));
     Program {
-        codes: c
-            .codes
-            .into_iter()
-            .map(|c| Arc::new(c.expect("every code is finished")))
-            .collect(),
         main,
         shared_names,
         global_names,
         thread_blocks: c.thread_blocks,
-        prelude: c.prelude,
     }
 }
 
@@ -157,10 +140,8 @@ enum ConstKey {
 struct Compiler<'m> {
     shared: HashMap<String, u32>,
     globals: HashMap<String, u32>,
-    codes: Vec<Option<Code>>,
     fns: Vec<FnBuilder<'m>>,
     thread_blocks: Vec<u32>,
-    prelude: HashMap<String, u32>,
     /// Compiling the prelude.
     internal: bool,
 }
@@ -177,6 +158,16 @@ enum Access {
 }
 
 impl<'m> Compiler<'m> {
+    fn new(shared: HashMap<String, u32>, globals: HashMap<String, u32>) -> Self {
+        Compiler {
+            shared,
+            globals,
+            fns: Vec::new(),
+            thread_blocks: Vec::new(),
+            internal: false,
+        }
+    }
+
     fn f(&mut self) -> &mut FnBuilder<'m> {
         self.fns.last_mut().expect("a function is being built")
     }
@@ -243,10 +234,11 @@ impl<'m> Compiler<'m> {
         }
     }
 
-    /// Reserves a code id (so that nested functions can be numbered before they finish).
-    fn reserve(&mut self) -> CodeId {
-        self.codes.push(None);
-        self.codes.len() as CodeId - 1
+    /// Adds a finished nested code object to the current one; returns its index.
+    fn add_child(&mut self, code: Code) -> CodeId {
+        let children = &mut self.f().code.children;
+        children.push(Arc::new(code));
+        children.len() as CodeId - 1
     }
 
     /// Starts building a function-like body.
@@ -302,13 +294,12 @@ impl<'m> Compiler<'m> {
         });
     }
 
-    /// Finishes the current body, storing it under `id`.
-    fn finish(&mut self, id: CodeId) -> FnBuilder<'m> {
+    /// Finishes the current body; returns its code and its builder.
+    fn finish(&mut self) -> (Code, FnBuilder<'m>) {
         let mut f = self.fns.pop().expect("a function is being built");
         let mut code = std::mem::take(&mut f.code);
         peephole(&mut code);
-        self.codes[id as usize] = Some(code);
-        f
+        (code, f)
     }
 
     /// A new hidden local slot (comprehension variables, saved return values).
@@ -406,22 +397,9 @@ impl<'m> Compiler<'m> {
     }
 
     /// The main thread's code.
-    fn main(&mut self, module: &'m Module) -> CodeId {
-        let id = self.reserve();
+    fn main(&mut self, module: &'m Module) -> Code {
         self.begin("<module>", &[], &module.body, false, None);
         self.f().code.is_function = false;
-        // The prelude sees only builtins and its own functions.
-        let saved_shared = std::mem::take(&mut self.shared);
-        let saved_globals = std::mem::replace(&mut self.globals, self.prelude.clone());
-        self.internal = true;
-        for item in &prelude().body {
-            if let StmtKind::Def(def) = &item.node {
-                self.def(def, item.span);
-            }
-        }
-        self.internal = false;
-        self.shared = saved_shared;
-        self.globals = saved_globals;
         for item in &module.body {
             if let StmtKind::Def(def) = &item.node {
                 self.def(def, item.span);
@@ -440,8 +418,7 @@ impl<'m> Compiler<'m> {
         let none = self.constant(Value::None);
         self.emit(Op::Const(none), at);
         self.emit(Op::Return, at);
-        self.finish(id);
-        id
+        self.finish().0
     }
 
     /// A `def`: its code, then `MakeFunction` and a store into its global.
@@ -451,10 +428,10 @@ impl<'m> Compiler<'m> {
                 self.expr(d);
             }
         }
-        let id = self.reserve();
         self.begin(&def.name.node, &def.params, &def.body.node, false, None);
         self.body(&def.body.node);
-        self.finish(id);
+        let code = self.finish().0;
+        let id = self.add_child(code);
         let defaults = def.params.iter().filter(|p| p.default.is_some()).count() as u16;
         self.emit(Op::MakeFunction { code: id, defaults }, span);
         self.store_name(&def.name.node, def.name.span);
@@ -493,10 +470,10 @@ impl<'m> Compiler<'m> {
                 self.store_name(&name.node, name.span);
             }
             StmtKind::Thread { name, daemon, body } => {
-                let id = self.reserve();
                 self.begin(&name.node, &[], &body.node, false, None);
                 self.body(&body.node);
-                self.finish(id);
+                let code = self.finish().0;
+                let id = self.add_child(code);
                 let name_index = self.name(&name.node);
                 self.emit(
                     Op::NewThreadBlock {
@@ -623,15 +600,18 @@ fn store_op(s: Slot) -> Op {
     }
 }
 
-/// A listing of the compiled code of `program` (the scenario's functions, not the
-/// prelude's), for `thr disasm`.
+/// A listing of the compiled code of `program`, for `thr disasm`.
 pub fn listing(program: &Program) -> String {
-    let mut out = String::new();
-    for c in program.codes.iter().filter(|c| !c.internal) {
-        out.push_str(&format!("== {}\n", c.name));
+    fn walk(c: &Code, path: &str, out: &mut String) {
+        out.push_str(&format!("== {path}{}\n", c.name));
         for (i, op) in c.ops.iter().enumerate() {
             out.push_str(&format!("{i:5}  {op:?}\n"));
         }
+        for (i, child) in c.children.iter().enumerate() {
+            walk(child, &format!("{path}{}/{i}:", c.name), out);
+        }
     }
+    let mut out = String::new();
+    walk(&program.main, "", &mut out);
     out
 }

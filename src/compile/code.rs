@@ -12,7 +12,7 @@ use crate::vm::builtins::Builtin;
 use crate::vm::exc::ExcKind;
 use crate::vm::value::Value;
 
-/// Index of a code object in [`Program::codes`].
+/// Index of a nested code object in its parent's [`Code::children`].
 pub type CodeId = u32;
 
 /// One instruction. Operands are indices into the code's tables or jump targets (`pc`).
@@ -122,8 +122,8 @@ pub enum Op {
     Spawn(CallShape),
     /// Like `CallMethod`, in a new thread.
     SpawnMethod(u32, CallShape),
-    /// Make a function from `codes[code]`, popping `defaults` default values and capturing
-    /// the cells its `captures` name from the current frame.
+    /// Make a function from `children[code]`, popping `defaults` default values and
+    /// capturing the cells its `captures` name from the current frame.
     MakeFunction {
         /// The function's code.
         code: CodeId,
@@ -171,7 +171,7 @@ pub enum Op {
         /// The arguments' shape.
         shape: CallShape,
     },
-    /// Create the thread object of a `thread NAME { }` block running `codes[code]`.
+    /// Create the thread object of a `thread NAME { }` block running `children[code]`.
     NewThreadBlock {
         /// The body.
         code: CodeId,
@@ -244,6 +244,8 @@ pub struct Code {
     pub captures: Vec<Capture>,
     /// Prelude code (may call objects' internal methods; hidden from tracebacks).
     pub internal: bool,
+    /// The code of the functions, lambdas and thread blocks defined in this one.
+    pub children: Vec<Arc<Code>>,
     /// Number of local slots (parameters first).
     pub locals: u32,
     /// Local names, for error messages.
@@ -264,16 +266,13 @@ pub struct Code {
 /// A whole compiled scenario.
 #[derive(Debug)]
 pub struct Program {
-    /// Every code object; `main` among them.
-    pub codes: Vec<Arc<Code>>,
     /// The main thread's code: sets up declarations, starts thread blocks, runs statements.
-    pub main: CodeId,
+    /// Every other code object is nested in it.
+    pub main: Arc<Code>,
     /// Names of shared variables by slot.
     pub shared_names: Vec<Arc<str>>,
     /// Names of globals (declared objects, functions, threads) by slot.
     pub global_names: Vec<Arc<str>>,
     /// Global slots of the `thread` blocks, in declaration order.
     pub thread_blocks: Vec<u32>,
-    /// Global slots of the prelude's functions, by name.
-    pub prelude: std::collections::HashMap<String, u32>,
 }

@@ -235,12 +235,11 @@ impl<'m> Compiler<'m> {
                 self.expr(d);
             }
         }
-        let id = self.reserve();
         self.begin("<lambda>", params, &[], true, Some(body));
         self.expr(body);
         self.emit(Op::Return, body.span);
-        let built = self.finish(id);
-        let captures = built
+        let (mut code, built) = self.finish();
+        code.captures = built
             .free_sources
             .iter()
             .map(|s| match *s {
@@ -249,9 +248,7 @@ impl<'m> Compiler<'m> {
                 Slot::Local(i) => super::code::Capture::Local(i),
             })
             .collect();
-        if let Some(code) = self.codes[id as usize].as_mut() {
-            code.captures = captures;
-        }
+        let id = self.add_child(code);
         let defaults = params.iter().filter(|p| p.default.is_some()).count() as u16;
         self.emit(Op::MakeFunction { code: id, defaults }, span);
     }

@@ -451,7 +451,7 @@ impl Task {
                 return self.finish_call(n, Called::Value(thread));
             }
             Op::MakeFunction { code, defaults } => {
-                let code = self.world.program.codes[code as usize].clone();
+                let code = frame.code.children[code as usize].clone();
                 let defaults = self.stack.split_off(self.stack.len() - defaults as usize);
                 let frame = self.frames.last_mut().expect("a frame");
                 let cells = code
@@ -568,7 +568,7 @@ impl Task {
                 self.stack.push(obj);
             }
             Op::NewThreadBlock { code, name, daemon } => {
-                let code = self.world.program.codes[code as usize].clone();
+                let code = frame.code.children[code as usize].clone();
                 let name = frame.code.names[name as usize].clone();
                 let func = Value::Func(Function::new(code, Vec::new(), Vec::new()));
                 let t = self.new_thread_block(host, name, daemon, func)?;

@@ -86,7 +86,7 @@ pub(super) enum Flow {
 impl Task {
     /// A task that runs the main thread's code.
     pub fn main(world: Arc<World>, thread: Arc<Object>) -> Task {
-        let code = world.program.codes[world.program.main as usize].clone();
+        let code = world.program.main.clone();
         let mut t = Task::empty(world, thread);
         t.frames.push(Frame::new(code, 0));
         t

@@ -131,10 +131,11 @@ impl World {
         })
     }
 
-    /// A number for a new thread, or `None` past `--max-threads`.
+    /// A number for a new thread, or `None` past `--max-threads` (which counts the
+    /// threads a scenario creates, not `MainThread`, number 0).
     pub fn new_tid(&self) -> Option<Tid> {
         let tid = self.next_tid.fetch_add(1, SeqCst);
-        (tid < self.settings.max_threads).then_some(tid)
+        (tid <= self.settings.max_threads).then_some(tid)
     }
 
     /// The next `Thread-N` number.
@@ -169,8 +170,8 @@ impl World {
 
     /// The prelude function `name`.
     pub fn prelude(&self, name: &str) -> Value {
-        match self.program.prelude.get(name) {
-            Some(&slot) => self.global(slot),
+        match crate::compile::prelude_function(name) {
+            Some(code) => Value::Func(super::func::Function::new(code, Vec::new(), Vec::new())),
             None => Value::None,
         }
     }
