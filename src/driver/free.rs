@@ -233,10 +233,7 @@ pub fn run(world: Arc<World>, options: &RunOptions) -> i32 {
             0,
             Some(WaitInfo {
                 object: Some(t.clone()),
-                what: format!(
-                    "for {} to finish (the main thread's statements are done)",
-                    t.describe()
-                ),
+                what: format!("for {} to finish", t.describe()),
                 deadline: None,
                 span: crate::syntax::Span::new(world.source.text.len(), world.source.text.len()),
             }),

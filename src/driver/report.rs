@@ -123,11 +123,15 @@ pub fn picture(
                             _ => None,
                         })
                         .unwrap_or_default();
-                format!(
-                    "blocked in `{call}` (line {}): waits {}{held}",
-                    line_of(s.span),
-                    info.what
-                )
+                if call.is_empty() {
+                    format!("finished its statements: waits {}{held}", info.what)
+                } else {
+                    format!(
+                        "blocked in `{call}` (line {}): waits {}{held}",
+                        line_of(s.span),
+                        info.what
+                    )
+                }
             }
             None => format!("running at line {}: `{call}`", line_of(s.span)),
         };
