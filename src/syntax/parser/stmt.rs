@@ -83,7 +83,6 @@ impl<'s> Builder<'s> {
             while end > start {
                 match b[end - 1] {
                     b' ' | b'\t' | b'\n' | b'\r' | 0x0C => end -= 1,
-                    b'\\' if matches!(b.get(end), Some(b'\n' | b'\r')) => end -= 1,
                     _ => break,
                 }
             }

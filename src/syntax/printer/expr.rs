@@ -18,19 +18,17 @@ impl Printer<'_> {
                 let src = self.src;
                 self.out.push_str(e.span.text(src))
             }
-            ExprKind::Str(s) => match quote {
-                None => self.out.push_str(&self.string_text(e, s)),
-                Some(_) => self.out.push_str(&string_literal(s, quote)),
-            },
-            ExprKind::FString(parts) => {
-                let q = match quote {
-                    Some('"') => '\'',
-                    _ => '"',
-                };
-                self.out.push('f');
-                self.out.push(q);
-                self.fstring_parts(parts, q, false);
-                self.out.push(q);
+            ExprKind::Str(s) if quote.is_none() => self.out.push_str(&self.string_text(e, s)),
+            ExprKind::FString(parts) if quote.is_none() => {
+                self.out.push_str("f\"");
+                self.fstring_parts(parts, '"', false);
+                self.out.push('"');
+            }
+            // Inside an f-string's field the quotes the literal may use depend on the
+            // enclosing ones; the text as written is known to fit there.
+            ExprKind::Str(_) | ExprKind::FString(_) => {
+                let src = self.src;
+                self.out.push_str(e.span.text(src));
             }
             ExprKind::Bool(b) => self.out.push_str(if *b { "True" } else { "False" }),
             ExprKind::None => self.out.push_str("None"),
