@@ -288,6 +288,9 @@ impl<'m> Checker<'m> {
             })
         };
         let func = by_kw(target).or(positional.get(func_index).copied());
+        if let Some(f) = func {
+            self.callable_target(f, name, &format!("its `{target}`"));
+        }
         let call_args = by_kw("args").or(positional.get(args_index).copied());
         let call_kwargs = by_kw("kwargs");
         let (Some(func), Some((shape, keywords))) = (func, literal_shape(call_args, call_kwargs))
@@ -306,6 +309,7 @@ impl<'m> Checker<'m> {
         let Some(Arg::Pos(func)) = args.first() else {
             return;
         };
+        self.callable_target(func, &format!("{method}()"), "its first argument");
         let rest = &args[1..];
         let mut shape = shape_of(rest);
         if method == "map" {
@@ -316,6 +320,24 @@ impl<'m> Checker<'m> {
             .map_or(func.span, |a| a.span().to(rest[rest.len() - 1].span()));
         let keywords = keyword_spans(rest);
         self.check_callback(func, &shape, &keywords, at, &format!("{method}()"));
+    }
+
+    /// The function a thread, timer or pool will call must be callable; a value known to
+    /// be something else (`Thread(target=5)`) is reported here, where it is written,
+    /// rather than later in the thread that calls it.
+    fn callable_target(&mut self, func: &Expr, caller: &str, role: &str) {
+        let Some(kind) = self
+            .kind_of(func)
+            .filter(|k| !matches!(k, Kind::Function | Kind::ExceptionType | Kind::NoneType))
+        else {
+            return;
+        };
+        self.errors.push(CheckError::WrongArgumentKind {
+            message: format!("`{caller}` will call {role}, so it must be a function"),
+            span: func.span.into(),
+            prose: kind.info().prose,
+            help: "pass a function: the name of a `def` (without calling it), or a `lambda`".into(),
+        });
     }
 
     fn check_callback(

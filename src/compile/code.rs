@@ -93,6 +93,8 @@ pub enum Op {
     GetAttr(u32),
     /// Pop object and value; set attribute `names[i]`.
     SetAttr(u32),
+    /// Pop an object; delete its attribute `names[i]` (`del obj.attr`).
+    DelAttr(u32),
     /// Pop container and index; push the item.
     GetItem,
     /// Pop container, index and value; store.
@@ -101,6 +103,10 @@ pub enum Op {
     DelItem,
     /// Pop container, lower, upper and step (`None` when missing); push the slice.
     GetSlice,
+    /// Pop value, container, lower, upper and step; assign the slice (`xs[a:b] = v`).
+    SetSlice,
+    /// Pop container, lower, upper and step; delete the slice.
+    DelSlice,
     /// Replace the top with an iterator over it.
     GetIter,
     /// Push the iterator's next item, or pop the iterator and continue at `pc` when done.

@@ -125,12 +125,7 @@ impl<'m> Compiler<'m> {
             ExprKind::Index { value, index } => {
                 self.expr(value);
                 if let ExprKind::Slice { lower, upper, step } = &index.node {
-                    for part in [lower, upper, step] {
-                        match part {
-                            Some(p) => self.expr(p),
-                            None => self.push_const(Value::None, index.span),
-                        }
-                    }
+                    self.slice_parts(lower, upper, step, index.span);
                     self.emit(Op::GetSlice, span);
                 } else {
                     self.expr(index);
@@ -303,7 +298,7 @@ impl<'m> Compiler<'m> {
                 FPart::Text(t) => self.push_const(Value::str(t.as_str()), span),
                 FPart::Field(f) => {
                     if let Some(text) = &f.debug_text {
-                        self.push_const(Value::str(format!("{text}=")), span);
+                        self.push_const(Value::str(text.as_str()), span);
                         n += 1;
                     }
                     self.expr(&f.expr);
@@ -323,5 +318,23 @@ impl<'m> Compiler<'m> {
             n += 1;
         }
         n
+    }
+}
+
+impl<'m> Compiler<'m> {
+    /// Pushes a slice's lower, upper and step (`None` for each one left out).
+    pub(super) fn slice_parts(
+        &mut self,
+        lower: &'m Option<Box<Expr>>,
+        upper: &'m Option<Box<Expr>>,
+        step: &'m Option<Box<Expr>>,
+        span: Span,
+    ) {
+        for part in [lower, upper, step] {
+            match part {
+                Some(p) => self.expr(p),
+                None => self.push_const(Value::None, span),
+            }
+        }
     }
 }

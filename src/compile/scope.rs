@@ -76,7 +76,8 @@ fn comp_free_names(
 pub struct FunctionNames {
     /// Local names in slot order.
     pub locals: Vec<String>,
-    /// Locals that must live in cells.
+    /// Names lambdas inside capture: the locals and comprehension variables among them
+    /// must live in cells.
     pub captured: HashSet<String>,
 }
 
@@ -97,12 +98,12 @@ pub fn function_names(
     for s in body {
         stmt_lambda_free_names(s, &mut free);
     }
-    let captured = locals
-        .iter()
-        .filter(|l| free.contains(*l))
-        .cloned()
-        .collect();
-    FunctionNames { locals, captured }
+    // Every free name, not only the locals: comprehension variables a lambda captures
+    // become cells too (their slots are made later, while compiling).
+    FunctionNames {
+        locals,
+        captured: free,
+    }
 }
 
 /// Free names of every lambda in `s` (not descending into nested declarations).

@@ -375,8 +375,13 @@ impl<'m> Compiler<'m> {
             }
             ExprKind::Index { value, index } => {
                 self.expr(value);
-                self.expr(index);
-                self.emit(Op::SetItem, t.span);
+                if let ExprKind::Slice { lower, upper, step } = &index.node {
+                    self.slice_parts(lower, upper, step, index.span);
+                    self.emit(Op::SetSlice, t.span);
+                } else {
+                    self.expr(index);
+                    self.emit(Op::SetItem, t.span);
+                }
             }
             _ => {
                 // Invalid targets are syntax errors; keep the stack balanced regardless.
@@ -429,8 +434,18 @@ impl<'m> Compiler<'m> {
             }
             ExprKind::Index { value, index } => {
                 self.expr(value);
-                self.expr(index);
-                self.emit(Op::DelItem, t.span);
+                if let ExprKind::Slice { lower, upper, step } = &index.node {
+                    self.slice_parts(lower, upper, step, index.span);
+                    self.emit(Op::DelSlice, t.span);
+                } else {
+                    self.expr(index);
+                    self.emit(Op::DelItem, t.span);
+                }
+            }
+            ExprKind::Attribute { value, attr } => {
+                self.expr(value);
+                let n = self.name(&attr.node);
+                self.emit(Op::DelAttr(n), t.span);
             }
             _ => {}
         }

@@ -87,11 +87,16 @@ pub fn find_cycle(world: &World, states: &[ThreadState]) -> Option<Vec<Tid>> {
     None
 }
 
-fn name_of(states: &[ThreadState], tid: Tid) -> String {
-    states
-        .iter()
-        .find(|s| s.tid == tid)
-        .map_or_else(|| format!("thread {tid}"), |s| s.name.clone())
+/// The display name of thread `tid`, also when it has finished (a finished thread may
+/// still hold a lock).
+fn name_of(world: &World, states: &[ThreadState], tid: Tid) -> String {
+    if let Some(s) = states.iter().find(|s| s.tid == tid) {
+        return s.name.clone();
+    }
+    world.thread_by_tid(tid).map_or_else(
+        || format!("thread {tid}"),
+        |t| format!("{} (finished)", t.display_name()),
+    )
 }
 
 /// The per-thread picture: one line per thread, then the blocked calls underlined.
@@ -114,15 +119,15 @@ pub fn picture(
         let call = s.span.text(&world.source.text).lines().next().unwrap_or("");
         let what = match &s.blocked {
             Some(info) => {
-                let held =
-                    info.object
-                        .as_ref()
-                        .and_then(|o| match &o.body {
-                            Body::Lock(_) | Body::RLock(_) => holder(world, o)
-                                .map(|h| format!(", held by {}", name_of(states, h))),
-                            _ => None,
-                        })
-                        .unwrap_or_default();
+                let held = info
+                    .object
+                    .as_ref()
+                    .and_then(|o| match &o.body {
+                        Body::Lock(_) | Body::RLock(_) => holder(world, o)
+                            .map(|h| format!(", held by {}", name_of(world, states, h))),
+                        _ => None,
+                    })
+                    .unwrap_or_default();
                 if call.is_empty() {
                     format!("finished its statements: waits {}{held}", info.what)
                 } else {
@@ -171,10 +176,10 @@ pub fn picture(
                 .and_then(|b| b.object.as_ref())
                 .map(|o| o.describe())
                 .unwrap_or_default();
-            let next = name_of(states, c[(i + 1) % c.len()]);
+            let next = name_of(world, states, c[(i + 1) % c.len()]);
             steps.push(format!(
                 "{} waits for {waits}, held by {next}",
-                name_of(states, t)
+                name_of(world, states, t)
             ));
         }
         diag = diag.with_help(format!("the cycle: {}", steps.join("; ")));

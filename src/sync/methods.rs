@@ -95,6 +95,37 @@ fn ready<T>(p: Poll<T>, f: impl FnOnce(T) -> Result<Value, Exc>) -> Result<Outco
     }
 }
 
+/// `Event.wait` (also a timer's wait for its interval): blocks until the event is set,
+/// or was set since the wait began, or the deadline passes.
+fn event_wait(
+    ctx: &mut Ctx<'_>,
+    obj: &Arc<Object>,
+    e: &super::semaphore::Event,
+    st: &mut OpState,
+    deadline: Option<f64>,
+    what: String,
+) -> Result<Outcome, Exc> {
+    if st.phase == 0 {
+        st.phase = 1;
+        st.saved = e.generation();
+    }
+    let generation = st.saved;
+    let info = wait_info(ctx, obj, what, deadline);
+    let p = ctx.block_on(
+        || info.clone(),
+        |cx, reg| {
+            e.poll_wait(
+                cx.tid,
+                reg.then(|| cx.host.waker()).as_ref(),
+                cx.now_if(deadline),
+                deadline,
+                generation,
+            )
+        },
+    );
+    ready(p, |b| Ok(Value::Bool(b)))
+}
+
 fn call_inner(
     obj: &Arc<Object>,
     ctx: &mut Ctx<'_>,
@@ -184,24 +215,8 @@ fn call_inner(
         (Body::Event(e), "is_set") => done(Value::Bool(e.is_set())),
         (Body::Event(e), "wait") => {
             let deadline = st.deadline(|| ctx.host.now(), timeout_arg(arg(args, 0))?);
-            let info = wait_info(
-                ctx,
-                obj,
-                format!("for {} to be set", obj.describe()),
-                deadline,
-            );
-            let p = ctx.block_on(
-                || info.clone(),
-                |cx, reg| {
-                    e.poll_wait(
-                        cx.tid,
-                        reg.then(|| cx.host.waker()).as_ref(),
-                        cx.now_if(deadline),
-                        deadline,
-                    )
-                },
-            );
-            ready(p, |b| Ok(Value::Bool(b)))
+            let what = format!("for {} to be set", obj.describe());
+            event_wait(ctx, obj, e, st, deadline, what)
         }
         (Body::Barrier(b), "wait") => {
             let timeout = match arg(args, 0) {
@@ -342,24 +357,8 @@ fn thread_call(
                 return Err(attribute_error(obj, name));
             };
             let deadline = st.deadline(|| ctx.host.now(), Some(timer.interval));
-            let info = wait_info(
-                ctx,
-                obj,
-                format!("for {} to fire", obj.describe()),
-                deadline,
-            );
-            let p = ctx.block_on(
-                || info.clone(),
-                |cx, reg| {
-                    timer.finished.poll_wait(
-                        cx.tid,
-                        reg.then(|| cx.host.waker()).as_ref(),
-                        cx.now_if(deadline),
-                        deadline,
-                    )
-                },
-            );
-            ready(p, |b| Ok(Value::Bool(b)))
+            let what = format!("for {} to fire", obj.describe());
+            event_wait(ctx, obj, &timer.finished, st, deadline, what)
         }
         _ => Err(attribute_error(obj, name)),
     }

@@ -28,8 +28,13 @@ pub enum Status {
     Finished,
 }
 
+/// Orders futures by when they finished (for `as_completed`).
+static DONE_ORDER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
 struct FutureState {
     status: Status,
+    /// When it finished or was cancelled (0 while pending or running).
+    done_order: u64,
     result: Value,
     error: Option<Exc>,
     waiters: WaitList,
@@ -46,6 +51,7 @@ impl Default for Future {
         Future {
             state: Mutex::new(FutureState {
                 status: Status::Pending,
+                done_order: 0,
                 result: Value::None,
                 error: None,
                 waiters: WaitList::default(),
@@ -61,6 +67,11 @@ impl Future {
         self.state.lock().status
     }
 
+    /// A number that orders finished futures by when they finished (0: not done).
+    pub fn done_order(&self) -> u64 {
+        self.state.lock().done_order
+    }
+
     /// `done()`.
     pub fn done(&self) -> bool {
         matches!(self.status(), Status::Cancelled | Status::Finished)
@@ -74,6 +85,7 @@ impl Future {
             Status::Cancelled => true,
             Status::Pending => {
                 s.status = Status::Cancelled;
+                s.done_order = DONE_ORDER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 s.waiters.wake_all();
                 true
             }
@@ -94,6 +106,7 @@ impl Future {
     pub fn settle(&self, result: Value, error: Option<Exc>) -> Vec<Value> {
         let mut s = self.state.lock();
         s.status = Status::Finished;
+        s.done_order = DONE_ORDER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         s.result = result;
         s.error = error;
         s.waiters.wake_all();

@@ -280,15 +280,34 @@ pub fn check_timeout(block: bool, timeout: Option<f64>) -> Result<(), Exc> {
     }
 }
 
-/// `heapq.heappush`.
+/// `heapq.heappush`: append, then move the item up (CPython's `_siftdown`).
 fn heap_push(heap: &mut Vec<Value>, item: Value, less: LessThan) -> Result<(), Exc> {
     heap.push(item);
-    let mut i = heap.len() - 1;
-    while i > 0 {
-        let parent = (i - 1) / 2;
-        if less(&heap[i], &heap[parent])? {
-            heap.swap(i, parent);
-            i = parent;
+    let last = heap.len() - 1;
+    sift_down(heap, 0, last, less)
+}
+
+/// `heapq.heappop`: the last item replaces the first, then CPython's `_siftup`.
+fn heap_pop(heap: &mut Vec<Value>, less: LessThan) -> Result<Option<Value>, Exc> {
+    let Some(last) = heap.pop() else {
+        return Ok(None);
+    };
+    if heap.is_empty() {
+        return Ok(Some(last));
+    }
+    let top = std::mem::replace(&mut heap[0], last);
+    sift_up(heap, 0, less)?;
+    Ok(Some(top))
+}
+
+/// CPython's `heapq._siftdown`: move `heap[pos]` up towards `start` while it is smaller
+/// than its parent.
+fn sift_down(heap: &mut [Value], start: usize, mut pos: usize, less: LessThan) -> Result<(), Exc> {
+    while pos > start {
+        let parent = (pos - 1) >> 1;
+        if less(&heap[pos], &heap[parent])? {
+            heap.swap(pos, parent);
+            pos = parent;
         } else {
             break;
         }
@@ -296,29 +315,19 @@ fn heap_push(heap: &mut Vec<Value>, item: Value, less: LessThan) -> Result<(), E
     Ok(())
 }
 
-/// `heapq.heappop`.
-fn heap_pop(heap: &mut Vec<Value>, less: LessThan) -> Result<Option<Value>, Exc> {
-    if heap.is_empty() {
-        return Ok(None);
+/// CPython's `heapq._siftup`: move the smaller child up until `pos` is a leaf, then put
+/// the item there and sift it down.
+fn sift_up(heap: &mut [Value], mut pos: usize, less: LessThan) -> Result<(), Exc> {
+    let (end, start) = (heap.len(), pos);
+    let mut child = 2 * pos + 1;
+    while child < end {
+        let right = child + 1;
+        if right < end && !less(&heap[child], &heap[right])? {
+            child = right;
+        }
+        heap.swap(pos, child);
+        pos = child;
+        child = 2 * pos + 1;
     }
-    let last = heap.len() - 1;
-    heap.swap(0, last);
-    let top = heap.pop();
-    let mut i = 0;
-    loop {
-        let (l, r) = (2 * i + 1, 2 * i + 2);
-        let mut smallest = i;
-        if l < heap.len() && less(&heap[l], &heap[smallest])? {
-            smallest = l;
-        }
-        if r < heap.len() && less(&heap[r], &heap[smallest])? {
-            smallest = r;
-        }
-        if smallest == i {
-            break;
-        }
-        heap.swap(i, smallest);
-        i = smallest;
-    }
-    Ok(top)
+    sift_down(heap, start, pos, less)
 }

@@ -79,6 +79,8 @@ impl Semaphore {
 
 struct EventState {
     flag: bool,
+    /// Counts `set()` calls, so a waiter sees a `set()` even if `clear()` followed at once.
+    generation: u32,
     waiters: WaitList,
 }
 
@@ -92,6 +94,7 @@ impl Default for Event {
         Event {
             state: Mutex::new(EventState {
                 flag: false,
+                generation: 0,
                 waiters: WaitList::default(),
             }),
         }
@@ -103,6 +106,7 @@ impl Event {
     pub fn set(&self) {
         let mut s = self.state.lock();
         s.flag = true;
+        s.generation = s.generation.wrapping_add(1);
         s.waiters.wake_all();
     }
 
@@ -116,18 +120,26 @@ impl Event {
         self.state.lock().flag
     }
 
-    /// One poll of `wait`; `Ready(flag)`.
+    /// The number of `set()` calls so far; a waiter notes it when it starts waiting.
+    pub fn generation(&self) -> u32 {
+        self.state.lock().generation
+    }
+
+    /// One poll of `wait` by a waiter that started at `generation`; `Ready(true)` once the
+    /// flag is set or was set since, `Ready(false)` at the deadline.
     pub fn poll_wait(
         &self,
         tid: Tid,
         waker: Option<&Waker>,
         now: f64,
         deadline: Option<f64>,
+        generation: u32,
     ) -> Poll<bool> {
         let mut s = self.state.lock();
-        if s.flag || deadline.is_some_and(|d| now >= d) {
+        let was_set = s.flag || s.generation != generation;
+        if was_set || deadline.is_some_and(|d| now >= d) {
             s.waiters.remove(tid);
-            return Poll::Ready(s.flag);
+            return Poll::Ready(was_set);
         }
         if let Some(w) = waker {
             s.waiters.register(tid, w);

@@ -390,7 +390,8 @@ pub enum FPart {
 pub struct FField {
     /// The expression.
     pub expr: Expr,
-    /// For `{expr=}`: the text before `=`, printed before the value.
+    /// For `{expr=}`: the text from after `{` through `=` and the blanks after it, which
+    /// is printed before the value.
     pub debug_text: Option<String>,
     /// `r`, `s` or `a` after `!`.
     pub conversion: Option<char>,

@@ -4,7 +4,7 @@
 
 use super::exc::{Exc, exc, kind, type_error, value_error};
 use super::format::{repr_of, str_of};
-use super::seq::{sort_values, to_vec};
+use super::seq::to_vec;
 use super::value::Value;
 use crate::sync::wait::{Ctx, OpState, Outcome};
 
@@ -107,12 +107,7 @@ pub fn call(b: Builtin, ctx: &mut Ctx<'_>, args: &[Option<Value>], st: &mut OpSt
                 );
             }
             let mut items = items;
-            sort_values(&mut items).map(|()| {
-                if reverse {
-                    items.reverse();
-                }
-                Value::list(items)
-            })
+            super::ops::sort(&mut items, reverse).map(|()| Value::list(items))
         }
         "min" | "max" => return min_max(name, ctx, args),
         _ => return super::builtins_rt::call(name, ctx, args, st),
@@ -172,25 +167,26 @@ fn to_int(args: &[Option<Value>]) -> Result<Value, Exc> {
             Ok(Value::Int(f.trunc() as i64))
         }
         (Value::Str(s), base) => {
-            let b = base.unwrap_or(10);
+            let mut b = base.unwrap_or(10);
+            if b != 0 && !(2..=36).contains(&b) {
+                return Err(value_error("int() base must be >= 2 and <= 36, or 0"));
+            }
             let text = s.trim().replace('_', "");
             let (neg, digits) = match text.strip_prefix('-') {
                 Some(d) => (true, d.to_string()),
                 None => (false, text.trim_start_matches('+').to_string()),
             };
-            let digits = match b {
-                16 => digits
-                    .trim_start_matches("0x")
-                    .trim_start_matches("0X")
-                    .to_string(),
-                8 => digits
-                    .trim_start_matches("0o")
-                    .trim_start_matches("0O")
-                    .to_string(),
-                2 => digits
-                    .trim_start_matches("0b")
-                    .trim_start_matches("0B")
-                    .to_string(),
+            let lower = digits.to_ascii_lowercase();
+            if b == 0 {
+                b = match lower.get(..2) {
+                    Some("0x") => 16,
+                    Some("0o") => 8,
+                    Some("0b") => 2,
+                    _ => 10,
+                };
+            }
+            let digits = match (b, lower.get(..2)) {
+                (16, Some("0x")) | (8, Some("0o")) | (2, Some("0b")) => digits[2..].to_string(),
                 _ => digits,
             };
             match i64::from_str_radix(&digits, b as u32) {
@@ -309,19 +305,48 @@ fn round(args: &[Option<Value>]) -> Result<Value, Exc> {
     };
     match (v, digits) {
         (Value::Int(_) | Value::Bool(_), None) => Ok(Value::Int(int_arg(v)?)),
-        (Value::Int(_) | Value::Bool(_), Some(_)) => Ok(v.clone()),
+        (Value::Int(_) | Value::Bool(_), Some(d)) if d >= 0 => Ok(Value::Int(int_arg(v)?)),
+        (Value::Int(_) | Value::Bool(_), Some(d)) => {
+            // Round half to even at 10**-d.
+            let i = int_arg(v)?;
+            if -d > 18 {
+                return Ok(Value::Int(0));
+            }
+            let m = 10i64.pow((-d) as u32);
+            let (q, r) = (i.div_euclid(m), i.rem_euclid(m));
+            let up = r * 2 > m || (r * 2 == m && q % 2 != 0);
+            Ok(Value::Int((q + up as i64) * m))
+        }
         (Value::Float(f), None) => {
-            if !f.is_finite() {
+            if f.is_nan() {
+                return Err(value_error("cannot convert float NaN to integer"));
+            }
+            if f.is_infinite() {
                 return Err(exc(
                     kind::OverflowError,
                     "cannot convert float infinity to integer",
                 ));
             }
-            Ok(Value::Int(f.round_ties_even() as i64))
+            let r = f.round_ties_even();
+            if r.abs() >= 9.223372036854776e18 {
+                return Err(exc(
+                    kind::OverflowError,
+                    "integer overflow: thr integers are 64-bit",
+                ));
+            }
+            Ok(Value::Int(r as i64))
         }
         (Value::Float(f), Some(d)) => {
-            let m = 10f64.powi(d as i32);
-            Ok(Value::Float((f * m).round_ties_even() / m))
+            if !f.is_finite() || d > 300 {
+                return Ok(Value::Float(*f));
+            }
+            if d >= 0 {
+                // The exact binary value's decimal text, rounded half to even, as CPython.
+                let text = format!("{:.*}", d as usize, f);
+                return Ok(Value::Float(text.parse().unwrap_or(*f)));
+            }
+            let m = 10f64.powi((-d) as i32);
+            Ok(Value::Float((f / m).round_ties_even() * m))
         }
         (other, _) => Err(type_error(format!(
             "type {} doesn't define __round__ method",
@@ -345,6 +370,11 @@ fn zip(args: &[Option<Value>]) -> Result<Value, Exc> {
 
 fn min_max(name: &str, ctx: &mut Ctx<'_>, args: &[Option<Value>]) -> Outcome {
     let positional = rest(args, 0);
+    if positional.len() > 1 && arg(args, 2).is_some() {
+        return Outcome::Raise(type_error(format!(
+            "Cannot specify a default for {name}() with multiple positional arguments"
+        )));
+    }
     let items = match positional.as_slice() {
         [one] => match to_vec(one) {
             Ok(v) => v,
@@ -370,14 +400,15 @@ fn min_max(name: &str, ctx: &mut Ctx<'_>, args: &[Option<Value>]) -> Outcome {
             vec![Value::list(items), key.clone(), Value::Bool(name == "max")],
         );
     }
+    // CPython compares `item > best` for max and `item < best` for min.
+    let op = if name == "max" {
+        crate::syntax::ast::CmpOp::Gt
+    } else {
+        crate::syntax::ast::CmpOp::Lt
+    };
     let mut best = items[0].clone();
     for x in &items[1..] {
-        let better = if name == "max" {
-            super::ops::less_than(&best, x)
-        } else {
-            super::ops::less_than(x, &best)
-        };
-        match better {
+        match super::ops::rich_compare(op, x, &best) {
             Ok(true) => best = x.clone(),
             Ok(false) => {}
             Err(e) => return Outcome::Raise(e),

@@ -46,7 +46,7 @@ fn call_inner(
             };
             let sep = text_arg(arg(args, 1), "sep", " ")?;
             let end = text_arg(arg(args, 2), "end", "\n")?;
-            let mut text = super::seq::join_str(&items, &sep);
+            let mut text = super::methods::join_str(&items, &sep);
             text.push_str(&end);
             ctx.world.out.out(&text);
             done(Value::None)
@@ -331,7 +331,13 @@ fn futures_wait(
     if let Poll::Pending = finished {
         return Ok(Outcome::Pending);
     }
-    let (done, not_done): (Vec<_>, Vec<_>) = futures.iter().cloned().partition(is_done);
+    let (mut done, not_done): (Vec<_>, Vec<_>) = futures.iter().cloned().partition(is_done);
+    if name == "as_completed" {
+        done.sort_by_key(|f| match &f.body {
+            Body::Future(x) => x.done_order(),
+            _ => 0,
+        });
+    }
     let as_values = |v: Vec<Arc<Object>>| Value::list(v.into_iter().map(Value::Object).collect());
     if name == "as_completed" {
         if !not_done.is_empty() {

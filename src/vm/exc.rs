@@ -128,10 +128,11 @@ impl Exception {
         })
     }
 
-    /// Python's `str(e)`.
+    /// Python's `str(e)`; a `KeyError` with one argument shows its repr, as CPython does.
     pub fn message(&self) -> String {
         match self.args.as_slice() {
             [] => String::new(),
+            [one] if self.kind == kind::KeyError => super::format::repr_of(one),
             [one] => super::format::str_of(one),
             many => super::format::repr_of(&Value::tuple(many.to_vec())),
         }

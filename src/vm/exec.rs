@@ -4,10 +4,11 @@ use std::sync::Arc;
 
 use super::call::{Args, double_star_values, star_values};
 use super::exc::{Exc, Exception, exc, kind, runtime_error, type_error};
-use super::format::{format_value, repr_of, str_of};
+use super::format::{ascii_of, repr_of, str_of};
 use super::func::{Function, new_cell};
 use super::ops;
 use super::seq;
+use super::spec::format_value;
 use super::task::{Flow, Handler, Task};
 use super::value::Value;
 use crate::compile::code::{CallShape, Capture, Op};
@@ -239,7 +240,7 @@ impl Task {
             }
             Op::ForIterStore { exit, slot } => {
                 let next = match self.stack.last_mut() {
-                    Some(Value::Iter(it)) => seq::next(it),
+                    Some(Value::Iter(it)) => seq::next(it)?,
                     _ => None,
                 };
                 let frame = self.frames.last_mut().expect("a frame");
@@ -339,7 +340,8 @@ impl Task {
                 };
                 let v = self.pop();
                 let v = match conv {
-                    b'r' | b'a' => Value::str(repr_of(&v)),
+                    b'r' => Value::str(repr_of(&v)),
+                    b'a' => Value::str(ascii_of(&v)),
                     b's' => Value::str(str_of(&v)),
                     _ => v,
                 };
@@ -373,6 +375,23 @@ impl Task {
                 let c = self.pop();
                 seq::del_item(&c, &i)?;
             }
+            Op::SetSlice | Op::DelSlice => {
+                let step = self.pop();
+                let upper = self.pop();
+                let lower = self.pop();
+                let c = self.pop();
+                if op == Op::SetSlice {
+                    let v = self.pop();
+                    seq::set_slice(&c, &lower, &upper, &step, &v)?;
+                } else {
+                    seq::del_slice(&c, &lower, &upper, &step)?;
+                }
+            }
+            Op::DelAttr(i) => {
+                let name = frame.code.names[i as usize].clone();
+                let obj = self.pop();
+                self.del_attr(&obj, &name)?;
+            }
             Op::GetSlice => {
                 let step = self.pop();
                 let upper = self.pop();
@@ -386,7 +405,7 @@ impl Task {
             }
             Op::ForIter(t) => {
                 let next = match self.stack.last_mut() {
-                    Some(Value::Iter(it)) => seq::next(it),
+                    Some(Value::Iter(it)) => seq::next(it)?,
                     _ => None,
                 };
                 match next {

@@ -100,7 +100,16 @@ impl Task {
                 self.op = st;
                 self.outcome(host, o)
             }
-            other => match super::seq::call_method(other, name, &args.pos, &args.kw) {
+            Value::List(_)
+                if name == "sort"
+                    && args
+                        .kw
+                        .iter()
+                        .any(|(k, v)| &**k == "key" && !matches!(v, Value::None)) =>
+            {
+                self.sort_with_key(host, receiver, args)
+            }
+            other => match super::methods::call_method(other, name, &args.pos, &args.kw) {
                 Some(r) => r.map(Called::Value),
                 None => Err(exc(
                     kind::AttributeError,
@@ -108,6 +117,38 @@ impl Task {
                 )),
             },
         }
+    }
+
+    /// `list.sort(key=f, reverse=r)`: the key calls are scenario code, so the prelude
+    /// does the decorate-sort-undecorate in place.
+    fn sort_with_key(&mut self, host: &dyn Host, list: &Value, args: Args) -> Result<Called, Exc> {
+        if !args.pos.is_empty() {
+            return Err(super::exc::type_error(
+                "sort() takes no positional arguments",
+            ));
+        }
+        let mut key = Value::None;
+        let mut reverse = Value::Bool(false);
+        for (k, v) in args.kw {
+            match &*k {
+                "key" => key = v,
+                "reverse" => reverse = v,
+                _ => {
+                    return Err(super::exc::type_error(format!(
+                        "'{k}' is an invalid keyword argument for sort()"
+                    )));
+                }
+            }
+        }
+        let f = self.world.prelude("__thr_list_sort");
+        self.call_value(
+            host,
+            f,
+            Args {
+                pos: vec![list.clone(), key, Value::Bool(reverse.truthy())],
+                kw: Vec::new(),
+            },
+        )
     }
 
     /// `v.name`.
@@ -160,6 +201,20 @@ impl Task {
                 }
                 Body::Thread(t) => set_thread_attr(t, &name, v),
                 _ => Err(attribute_error(o, &name)),
+            },
+            other => Err(exc(
+                kind::AttributeError,
+                format!("'{}' object has no attribute '{name}'", other.type_name()),
+            )),
+        }
+    }
+
+    /// `del obj.name` (only a `local`'s attributes can be deleted).
+    pub(super) fn del_attr(&self, obj: &Value, name: &str) -> Result<(), Exc> {
+        match obj {
+            Value::Object(o) => match &o.body {
+                Body::Local(l) if l.delete(self.tid, name) => Ok(()),
+                _ => Err(attribute_error(o, name)),
             },
             other => Err(exc(
                 kind::AttributeError,
@@ -375,10 +430,10 @@ impl Task {
                 if workers <= 0 {
                     return Err(value_error("max_workers must be greater than 0"));
                 }
-                let number = self.world.next_pool_number();
+                // CPython numbers only the pools that have no prefix.
                 let prefix = match arg(1).map(|p| str_of(&p)) {
                     Some(p) if !p.is_empty() => p,
-                    _ => format!("ThreadPoolExecutor-{number}"),
+                    _ => format!("ThreadPoolExecutor-{}", self.world.next_pool_number()),
                 };
                 Body::Pool(crate::sync::pool::Pool::new(
                     workers as usize,

@@ -87,7 +87,9 @@ pub fn binary(op: BinOp, a: &Value, b: &Value) -> Result<Value, Exc> {
                 n.type_name()
             ))),
         },
-        (BinOp::Mod, Value::Str(s), args) => super::format::percent_format(s, args).map(Value::str),
+        (BinOp::Mod, Value::Str(s), args) => {
+            super::percent::percent_format(s, args).map(Value::str)
+        }
         _ => Err(unsupported(op.symbol(), a, b)),
     }
 }
@@ -125,18 +127,13 @@ fn arith(op: BinOp, x: Num, y: Num, a: &Value, b: &Value) -> Result<Value, Exc> 
             if g == 0.0 {
                 return Err(exc(kind::ZeroDivisionError, "float floor division by zero"));
             }
-            (f / g).floor()
+            float_divmod(f, g).0
         }
         BinOp::Mod => {
             if g == 0.0 {
                 return Err(exc(kind::ZeroDivisionError, "float modulo"));
             }
-            let r = f % g;
-            if r != 0.0 && (r < 0.0) != (g < 0.0) {
-                r + g
-            } else {
-                r
-            }
+            float_divmod(f, g).1
         }
         BinOp::Pow => {
             if f == 0.0 && g < 0.0 {
@@ -253,33 +250,64 @@ pub fn unary(op: UnaryOp, v: &Value) -> Result<Value, Exc> {
 
 /// Python's ordering of two values, or `None` when they can't be ordered.
 pub fn order(a: &Value, b: &Value) -> Option<Ordering> {
-    match (a, b) {
-        _ if a.as_num().is_some() && b.as_num().is_some() => match (a.as_num()?, b.as_num()?) {
-            (Num::Int(x), Num::Int(y)) => Some(x.cmp(&y)),
-            (x, y) => x.to_f64().partial_cmp(&y.to_f64()),
-        },
-        (Value::Str(x), Value::Str(y)) => Some(x.cmp(y)),
-        (Value::Tuple(x), Value::Tuple(y)) => seq_order(x, y),
-        (Value::List(x), Value::List(y)) => {
-            let (x, y) = (x.items.lock().clone(), y.items.lock().clone());
-            seq_order(&x, &y)
-        }
-        _ => None,
+    if rich_compare(CmpOp::Lt, a, b).ok()? {
+        Some(Ordering::Less)
+    } else if rich_compare(CmpOp::Lt, b, a).ok()? {
+        Some(Ordering::Greater)
+    } else {
+        Some(Ordering::Equal)
     }
-}
-
-fn seq_order(x: &[Value], y: &[Value]) -> Option<Ordering> {
-    for (a, b) in x.iter().zip(y) {
-        if !a.py_eq(b) {
-            return order(a, b);
-        }
-    }
-    Some(x.len().cmp(&y.len()))
 }
 
 /// `a < b` with Python's error for values that can't be compared.
 pub fn less_than(a: &Value, b: &Value) -> Result<bool, Exc> {
-    compare(CmpOp::Lt, a, b).map(|v| v.truthy())
+    rich_compare(CmpOp::Lt, a, b)
+}
+
+/// `a op b` for `<`, `<=`, `>`, `>=`, as Python does it: numbers by value, strings by code
+/// points, lists and tuples by their first differing items (whose comparison may fail,
+/// naming the items' types), anything else a `TypeError`.
+pub fn rich_compare(op: CmpOp, a: &Value, b: &Value) -> Result<bool, Exc> {
+    let by = |ord: Option<Ordering>| match ord {
+        // NaN: every ordering comparison is false.
+        None => false,
+        Some(o) => match op {
+            CmpOp::Lt => o == Ordering::Less,
+            CmpOp::Le => o != Ordering::Greater,
+            CmpOp::Gt => o == Ordering::Greater,
+            _ => o != Ordering::Less,
+        },
+    };
+    match (a, b) {
+        _ if a.as_num().is_some() && b.as_num().is_some() => {
+            let ord = match (a.as_num().expect("a number"), b.as_num().expect("a number")) {
+                (Num::Int(x), Num::Int(y)) => Some(x.cmp(&y)),
+                (x, y) => x.to_f64().partial_cmp(&y.to_f64()),
+            };
+            Ok(by(ord))
+        }
+        (Value::Str(x), Value::Str(y)) => Ok(by(Some(x.cmp(y)))),
+        (Value::Tuple(x), Value::Tuple(y)) => seq_compare(op, x, y),
+        (Value::List(x), Value::List(y)) => {
+            let (x, y) = (x.items.lock().clone(), y.items.lock().clone());
+            seq_compare(op, &x, &y)
+        }
+        _ => Err(type_error(format!(
+            "'{}' not supported between instances of '{}' and '{}'",
+            op.symbol(),
+            a.type_name(),
+            b.type_name()
+        ))),
+    }
+}
+
+fn seq_compare(op: CmpOp, x: &[Value], y: &[Value]) -> Result<bool, Exc> {
+    for (a, b) in x.iter().zip(y) {
+        if !a.py_eq(b) {
+            return rich_compare(op, a, b);
+        }
+    }
+    rich_compare(op, &Value::Int(x.len() as i64), &Value::Int(y.len() as i64))
 }
 
 /// `a op b` for comparison operators.
@@ -291,31 +319,58 @@ pub fn compare(op: CmpOp, a: &Value, b: &Value) -> Result<Value, Exc> {
         CmpOp::IsNot => !a.is(b),
         CmpOp::In => contains(b, a)?,
         CmpOp::NotIn => !contains(b, a)?,
-        CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge => {
-            let Some(ord) = order(a, b) else {
-                // NaN compares false; anything else unorderable is a TypeError.
-                if matches!((a, b), (Value::Float(_), _) | (_, Value::Float(_)))
-                    && a.as_num().is_some()
-                    && b.as_num().is_some()
-                {
-                    return Ok(Value::Bool(false));
-                }
-                return Err(type_error(format!(
-                    "'{}' not supported between instances of '{}' and '{}'",
-                    op.symbol(),
-                    a.type_name(),
-                    b.type_name()
-                )));
-            };
-            match op {
-                CmpOp::Lt => ord == Ordering::Less,
-                CmpOp::Le => ord != Ordering::Greater,
-                CmpOp::Gt => ord == Ordering::Greater,
-                _ => ord != Ordering::Less,
-            }
-        }
+        CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge => rich_compare(op, a, b)?,
     };
     Ok(Value::Bool(result))
+}
+
+/// Sorts stably with Python's `<` (`reverse` keeps equal items in their order, as Python
+/// does), comparing the same pairs as CPython's sort does on short lists, so that a
+/// failure names the same types.
+pub fn sort(items: &mut Vec<Value>, reverse: bool) -> Result<(), Exc> {
+    if reverse {
+        items.reverse();
+    }
+    let sorted = merge_sort(std::mem::take(items))?;
+    *items = sorted;
+    if reverse {
+        items.reverse();
+    }
+    Ok(())
+}
+
+fn merge_sort(mut items: Vec<Value>) -> Result<Vec<Value>, Exc> {
+    if items.len() <= 64 {
+        // CPython's binary insertion sort: the new item is compared as `new < old`.
+        for i in 1..items.len() {
+            let (mut lo, mut hi) = (0, i);
+            while lo < hi {
+                let mid = (lo + hi) / 2;
+                if less_than(&items[i], &items[mid])? {
+                    hi = mid;
+                } else {
+                    lo = mid + 1;
+                }
+            }
+            let pivot = items.remove(i);
+            items.insert(lo, pivot);
+        }
+        return Ok(items);
+    }
+    let right = merge_sort(items.split_off(items.len() / 2))?;
+    let left = merge_sort(items)?;
+    let mut out = Vec::with_capacity(left.len() + right.len());
+    let (mut l, mut r) = (left.into_iter().peekable(), right.into_iter().peekable());
+    while let (Some(a), Some(b)) = (l.peek(), r.peek()) {
+        if less_than(b, a)? {
+            out.push(r.next().expect("peeked"));
+        } else {
+            out.push(l.next().expect("peeked"));
+        }
+    }
+    out.extend(l);
+    out.extend(r);
+    Ok(out)
 }
 
 /// `item in container`.
@@ -350,6 +405,28 @@ pub fn contains(container: &Value, item: &Value) -> Result<bool, Exc> {
             other.type_name()
         ))),
     }
+}
+
+/// Float `(f // g, f % g)` for non-zero `g`, by CPython's algorithm, so that the two agree
+/// (`7.0 // 0.1` is `69.0`, not `(7.0 / 0.1).floor()`, which is `70.0`).
+fn float_divmod(f: f64, g: f64) -> (f64, f64) {
+    let mut m = f % g;
+    let mut div = (f - m) / g;
+    if m != 0.0 {
+        if (g < 0.0) != (m < 0.0) {
+            m += g;
+            div -= 1.0;
+        }
+    } else {
+        m = 0.0f64.copysign(g);
+    }
+    let floordiv = if div != 0.0 {
+        let fl = div.floor();
+        if div - fl > 0.5 { fl + 1.0 } else { fl }
+    } else {
+        0.0f64.copysign(f / g)
+    };
+    (floordiv, m)
 }
 
 #[cfg(test)]

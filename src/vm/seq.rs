@@ -1,24 +1,23 @@
-//! Containers: indexing, slicing, iteration, length, and the methods of lists, dicts,
-//! strings and tuples. One call on a list or dict locks it once (an atomic step).
+//! Containers: indexing, slicing, iteration and length (their methods are in
+//! [`super::methods`]). One operation on a list or dict locks it once (an atomic step).
 
 use std::sync::Arc;
 
 use indexmap::IndexMap;
 
 use super::exc::{Exc, exc, kind, type_error, value_error};
-use super::format::{repr_of, str_of};
-use super::value::{IterState, Key, Value, range_len};
+use super::value::{IterState, Value, range_len};
 
 fn index_error(what: &str) -> Exc {
     exc(kind::IndexError, format!("{what} index out of range"))
 }
 
-fn key_error(k: &Value) -> Exc {
+pub(super) fn key_error(k: &Value) -> Exc {
     super::exc::Exception::new(kind::KeyError, vec![k.clone()])
 }
 
 /// Normalises a Python index for a sequence of `len` items.
-fn position(i: &Value, len: usize, what: &str) -> Result<usize, Exc> {
+pub(super) fn position(i: &Value, len: usize, what: &str) -> Result<usize, Exc> {
     let i = match i {
         Value::Int(i) => *i,
         Value::Bool(b) => *b as i64,
@@ -45,6 +44,12 @@ pub fn get_item(v: &Value, i: &Value) -> Result<Value, Exc> {
         }
         Value::Tuple(t) => Ok(t[position(i, t.len(), "tuple")?].clone()),
         Value::Str(s) => {
+            if !matches!(i, Value::Int(_) | Value::Bool(_)) {
+                return Err(type_error(format!(
+                    "string indices must be integers, not '{}'",
+                    i.type_name()
+                )));
+            }
             let chars: Vec<char> = s.chars().collect();
             Ok(Value::str(
                 chars[position(i, chars.len(), "string")?].to_string(),
@@ -184,11 +189,90 @@ pub fn get_slice(v: &Value, lower: &Value, upper: &Value, step: &Value) -> Resul
                 picked.into_iter().map(|i| chars[i]).collect::<String>(),
             ))
         }
+        Value::Range(r) => {
+            let (start, _, rstep) = **r;
+            let n = range_len(r.0, r.1, r.2) as usize;
+            let picked = slice_indices(n, lower, upper, step)?;
+            let k = match step {
+                Value::None => 1,
+                s => super::builtins::int_arg(s)?,
+            };
+            let first = picked.first().map_or(start, |&i| start + rstep * i as i64);
+            let stop = first + rstep * k * picked.len() as i64;
+            Ok(Value::Range(Arc::new((first, stop, rstep * k))))
+        }
         other => Err(type_error(format!(
             "'{}' object is not subscriptable",
             other.type_name()
         ))),
     }
+}
+
+/// The start of a slice with step 1, clamped as Python clamps it (for insertions).
+fn slice_start(len: usize, lower: &Value) -> Result<usize, Exc> {
+    let n = len as i64;
+    Ok(match lower {
+        Value::None => 0,
+        v => {
+            let i = super::builtins::int_arg(v)?;
+            (if i < 0 { (i + n).max(0) } else { i.min(n) }) as usize
+        }
+    })
+}
+
+/// `v[lower:upper:step] = x`.
+pub fn set_slice(
+    v: &Value,
+    lower: &Value,
+    upper: &Value,
+    step: &Value,
+    x: &Value,
+) -> Result<(), Exc> {
+    let Value::List(l) = v else {
+        return Err(type_error(format!(
+            "'{}' object does not support item assignment",
+            v.type_name()
+        )));
+    };
+    let new = to_vec(x).map_err(|_| type_error("can only assign an iterable"))?;
+    let mut items = l.items.lock();
+    let indices = slice_indices(items.len(), lower, upper, step)?;
+    if matches!(step, Value::None | Value::Int(1)) {
+        let start = match indices.first() {
+            Some(&i) => i,
+            None => slice_start(items.len(), lower)?,
+        };
+        items.splice(start..start + indices.len(), new);
+        return Ok(());
+    }
+    if indices.len() != new.len() {
+        return Err(value_error(format!(
+            "attempt to assign sequence of size {} to extended slice of size {}",
+            new.len(),
+            indices.len()
+        )));
+    }
+    for (i, x) in indices.into_iter().zip(new) {
+        items[i] = x;
+    }
+    Ok(())
+}
+
+/// `del v[lower:upper:step]`.
+pub fn del_slice(v: &Value, lower: &Value, upper: &Value, step: &Value) -> Result<(), Exc> {
+    let Value::List(l) = v else {
+        return Err(type_error(format!(
+            "'{}' object doesn't support item deletion",
+            v.type_name()
+        )));
+    };
+    let mut items = l.items.lock();
+    let mut indices = slice_indices(items.len(), lower, upper, step)?;
+    indices.sort_unstable();
+    for i in indices.into_iter().rev() {
+        items.remove(i);
+    }
+    Ok(())
 }
 
 /// `len(v)`.
@@ -216,7 +300,11 @@ pub fn iter(v: &Value) -> Result<IterState, Exc> {
             IterState::Items(s.chars().map(|c| Value::str(c.to_string())).collect(), 0)
         }
         Value::Range(r) => IterState::Range(r.0, r.1, r.2),
-        Value::Dict(d) => IterState::Items(d.items.lock().keys().map(|k| k.0.clone()).collect(), 0),
+        Value::Dict(d) => IterState::Dict(
+            v.clone(),
+            d.items.lock().keys().map(|k| k.0.clone()).collect(),
+            0,
+        ),
         other => {
             return Err(type_error(format!(
                 "'{}' object is not iterable",
@@ -226,9 +314,10 @@ pub fn iter(v: &Value) -> Result<IterState, Exc> {
     })
 }
 
-/// The next item of an iteration.
-pub fn next(it: &mut IterState) -> Option<Value> {
-    match it {
+/// The next item of an iteration; a dict that changed size since the iteration began
+/// raises `RuntimeError`, as in Python.
+pub fn next(it: &mut IterState) -> Result<Option<Value>, Exc> {
+    Ok(match it {
         IterState::Seq(v, i) => {
             let item = match v {
                 Value::List(l) => l.items.lock().get(*i).cloned(),
@@ -252,7 +341,19 @@ pub fn next(it: &mut IterState) -> Option<Value> {
             *i += 1;
             item
         }
-    }
+        IterState::Dict(Value::Dict(d), keys, i) => {
+            if d.items.lock().len() != keys.len() {
+                return Err(super::exc::exc(
+                    super::exc::kind::RuntimeError,
+                    "dictionary changed size during iteration",
+                ));
+            }
+            let item = keys.get(*i).cloned();
+            *i += 1;
+            item
+        }
+        IterState::Dict(..) => None,
+    })
 }
 
 /// All items of an iterable.
@@ -263,7 +364,7 @@ pub fn to_vec(v: &Value) -> Result<Vec<Value>, Exc> {
         _ => {
             let mut it = iter(v)?;
             let mut out = Vec::new();
-            while let Some(x) = next(&mut it) {
+            while let Some(x) = next(&mut it)? {
                 out.push(x);
             }
             Ok(out)
@@ -278,438 +379,4 @@ pub fn dict_from(pairs: Vec<(Value, Value)>) -> Result<Value, Exc> {
         map.insert(k.to_key().map_err(type_error)?, v);
     }
     Ok(Value::dict(map))
-}
-
-fn expect_args(name: &str, args: &[Value], min: usize, max: usize) -> Result<(), Exc> {
-    if args.len() < min || args.len() > max {
-        let takes = if min == max {
-            format!("exactly {min} argument{}", if min == 1 { "" } else { "s" })
-        } else if args.len() < min {
-            format!("at least {min} argument{}", if min == 1 { "" } else { "s" })
-        } else {
-            format!("at most {max} argument{}", if max == 1 { "" } else { "s" })
-        };
-        return Err(type_error(format!(
-            "{name}() takes {takes} ({} given)",
-            args.len()
-        )));
-    }
-    Ok(())
-}
-
-/// Calls method `name` on a list, dict, string or tuple; `None` when there is no such
-/// method. Keyword arguments are not accepted here except by the caller for `sort`.
-pub fn call_method(
-    v: &Value,
-    name: &str,
-    args: &[Value],
-    kwargs: &[(Arc<str>, Value)],
-) -> Option<Result<Value, Exc>> {
-    use crate::lang::kinds::Kind;
-    let kind = match v {
-        Value::List(_) => Kind::List,
-        Value::Dict(_) => Kind::Dict,
-        Value::Str(_) => Kind::Str,
-        Value::Tuple(_) => Kind::Tuple,
-        _ => return None,
-    };
-    kind.method(name)?;
-    let r = match v {
-        Value::List(l) => list_method(l, name, args, kwargs),
-        Value::Dict(d) => dict_method(d, name, args),
-        Value::Str(s) => str_method(s, name, args),
-        Value::Tuple(t) => match name {
-            "count" => expect_args(name, args, 1, 1)
-                .map(|()| Value::Int(t.iter().filter(|x| x.py_eq(&args[0])).count() as i64)),
-            "index" => expect_args(name, args, 1, 1).and_then(|()| {
-                t.iter()
-                    .position(|x| x.py_eq(&args[0]))
-                    .map(|i| Value::Int(i as i64))
-                    .ok_or_else(|| value_error("tuple.index(x): x not in tuple"))
-            }),
-            _ => return None,
-        },
-        _ => return None,
-    };
-    Some(r)
-}
-
-fn list_method(
-    l: &super::value::List,
-    name: &str,
-    args: &[Value],
-    kwargs: &[(Arc<str>, Value)],
-) -> Result<Value, Exc> {
-    let check = |min, max| expect_args(name, args, min, max);
-    (|| -> Result<Value, Exc> {
-        match name {
-            "append" => {
-                check(1, 1)?;
-                l.items.lock().push(args[0].clone());
-            }
-            "extend" => {
-                check(1, 1)?;
-                let more = to_vec(&args[0])?;
-                l.items.lock().extend(more);
-            }
-            "insert" => {
-                check(2, 2)?;
-                let mut items = l.items.lock();
-                let n = items.len() as i64;
-                let i = match &args[0] {
-                    Value::Int(i) => *i,
-                    other => {
-                        return Err(type_error(format!(
-                            "'{}' object cannot be interpreted as an integer",
-                            other.type_name()
-                        )));
-                    }
-                };
-                let at = if i < 0 { (i + n).max(0) } else { i.min(n) } as usize;
-                items.insert(at, args[1].clone());
-            }
-            "pop" => {
-                check(0, 1)?;
-                let mut items = l.items.lock();
-                if items.is_empty() {
-                    return Err(exc(kind::IndexError, "pop from empty list"));
-                }
-                let at = match args.first() {
-                    Some(i) => position(i, items.len(), "pop")?,
-                    None => items.len() - 1,
-                };
-                return Ok(items.remove(at));
-            }
-            "remove" => {
-                check(1, 1)?;
-                let mut items = l.items.lock();
-                let at = items
-                    .iter()
-                    .position(|x| x.py_eq(&args[0]))
-                    .ok_or_else(|| value_error("list.remove(x): x not in list"))?;
-                items.remove(at);
-            }
-            "index" => {
-                check(1, 1)?;
-                let items = l.items.lock();
-                return items
-                    .iter()
-                    .position(|x| x.py_eq(&args[0]))
-                    .map(|i| Value::Int(i as i64))
-                    .ok_or_else(|| value_error(format!("{} is not in list", repr_of(&args[0]))));
-            }
-            "count" => {
-                check(1, 1)?;
-                return Ok(Value::Int(
-                    l.items.lock().iter().filter(|x| x.py_eq(&args[0])).count() as i64,
-                ));
-            }
-            "reverse" => {
-                check(0, 0)?;
-                l.items.lock().reverse();
-            }
-            "clear" => {
-                check(0, 0)?;
-                l.items.lock().clear();
-            }
-            "copy" => {
-                check(0, 0)?;
-                return Ok(Value::list(l.items.lock().clone()));
-            }
-            "sort" => {
-                check(0, 0)?;
-                let reverse = kwargs.iter().any(|(k, v)| &**k == "reverse" && v.truthy());
-                let mut items = l.items.lock().clone();
-                sort_values(&mut items)?;
-                if reverse {
-                    items.reverse();
-                }
-                *l.items.lock() = items;
-            }
-            _ => unreachable!("checked against the catalog"),
-        }
-        Ok(Value::None)
-    })()
-}
-
-/// Sorts with Python's `<`, failing on values that can't be compared.
-pub fn sort_values(items: &mut [Value]) -> Result<(), Exc> {
-    let mut error = None;
-    items.sort_by(|a, b| match super::ops::order(a, b) {
-        Some(o) => o,
-        None => {
-            if error.is_none() {
-                error = Some(type_error(format!(
-                    "'<' not supported between instances of '{}' and '{}'",
-                    b.type_name(),
-                    a.type_name()
-                )));
-            }
-            std::cmp::Ordering::Equal
-        }
-    });
-    error.map_or(Ok(()), Err)
-}
-
-fn dict_method(d: &super::value::Dict, name: &str, args: &[Value]) -> Result<Value, Exc> {
-    let check = |min, max| expect_args(name, args, min, max);
-    let key = |v: &Value| v.to_key().map_err(type_error);
-    (|| -> Result<Value, Exc> {
-        Ok(match name {
-            "get" => {
-                check(1, 2)?;
-                let k = key(&args[0])?;
-                d.items
-                    .lock()
-                    .get(&k)
-                    .cloned()
-                    .unwrap_or_else(|| args.get(1).cloned().unwrap_or(Value::None))
-            }
-            "keys" => Value::list(d.items.lock().keys().map(|k| k.0.clone()).collect()),
-            "values" => Value::list(d.items.lock().values().cloned().collect()),
-            "items" => Value::list(
-                d.items
-                    .lock()
-                    .iter()
-                    .map(|(k, v)| Value::tuple(vec![k.0.clone(), v.clone()]))
-                    .collect(),
-            ),
-            "pop" => {
-                check(1, 2)?;
-                let k = key(&args[0])?;
-                match d.items.lock().shift_remove(&k) {
-                    Some(v) => v,
-                    None => args.get(1).cloned().ok_or_else(|| key_error(&args[0]))?,
-                }
-            }
-            "setdefault" => {
-                check(1, 2)?;
-                let k = key(&args[0])?;
-                d.items
-                    .lock()
-                    .entry(k)
-                    .or_insert_with(|| args.get(1).cloned().unwrap_or(Value::None))
-                    .clone()
-            }
-            "update" => {
-                check(1, 1)?;
-                let pairs: Vec<(Key, Value)> = match &args[0] {
-                    Value::Dict(o) => o
-                        .items
-                        .lock()
-                        .iter()
-                        .map(|(k, v)| (k.clone(), v.clone()))
-                        .collect(),
-                    other => to_vec(other)?
-                        .into_iter()
-                        .map(|p| {
-                            let kv = to_vec(&p)?;
-                            if kv.len() != 2 {
-                                return Err(value_error(
-                                    "dictionary update sequence element has wrong length",
-                                ));
-                            }
-                            Ok((key(&kv[0])?, kv[1].clone()))
-                        })
-                        .collect::<Result<_, _>>()?,
-                };
-                d.items.lock().extend(pairs);
-                Value::None
-            }
-            "clear" => {
-                d.items.lock().clear();
-                Value::None
-            }
-            "copy" => Value::dict(d.items.lock().clone()),
-            _ => unreachable!("checked against the catalog"),
-        })
-    })()
-}
-
-fn str_arg<'a>(name: &str, v: &'a Value) -> Result<&'a str, Exc> {
-    match v {
-        Value::Str(s) => Ok(s),
-        other => Err(type_error(format!(
-            "{name}() argument must be str, not {}",
-            other.type_name()
-        ))),
-    }
-}
-
-fn str_method(s: &str, name: &str, args: &[Value]) -> Result<Value, Exc> {
-    let check = |min, max| expect_args(name, args, min, max);
-    (|| -> Result<Value, Exc> {
-        Ok(match name {
-            "startswith" => Value::Bool(
-                check(1, 1)
-                    .and_then(|()| str_arg(name, &args[0]))
-                    .map(|p| s.starts_with(p))?,
-            ),
-            "endswith" => Value::Bool(
-                check(1, 1)
-                    .and_then(|()| str_arg(name, &args[0]))
-                    .map(|p| s.ends_with(p))?,
-            ),
-            "upper" => Value::str(s.to_uppercase()),
-            "lower" => Value::str(s.to_lowercase()),
-            "isdigit" => Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_ascii_digit())),
-            "strip" | "lstrip" | "rstrip" => {
-                check(0, 1)?;
-                let set: Option<Vec<char>> = match args.first() {
-                    None | Some(Value::None) => None,
-                    Some(v) => Some(str_arg(name, v)?.chars().collect()),
-                };
-                let pat = |c: char| {
-                    set.as_ref()
-                        .map_or(c.is_whitespace(), |set| set.contains(&c))
-                };
-                Value::str(match name {
-                    "strip" => s.trim_matches(pat),
-                    "lstrip" => s.trim_start_matches(pat),
-                    _ => s.trim_end_matches(pat),
-                })
-            }
-            "split" => {
-                check(0, 2)?;
-                let max = match args.get(1) {
-                    Some(Value::Int(n)) if *n >= 0 => Some(*n as usize),
-                    _ => None,
-                };
-                let parts: Vec<Value> = match args.first() {
-                    None | Some(Value::None) => match max {
-                        None => s.split_whitespace().map(Value::str).collect(),
-                        Some(m) => {
-                            let mut v: Vec<Value> =
-                                s.split_whitespace().take(m).map(Value::str).collect();
-                            let rest: Vec<&str> = s.split_whitespace().skip(m).collect();
-                            if !rest.is_empty() {
-                                v.push(Value::str(rest.join(" ")));
-                            }
-                            v
-                        }
-                    },
-                    Some(sep) => {
-                        let sep = str_arg(name, sep)?;
-                        if sep.is_empty() {
-                            return Err(value_error("empty separator"));
-                        }
-                        match max {
-                            None => s.split(sep).map(Value::str).collect(),
-                            Some(m) => s.splitn(m + 1, sep).map(Value::str).collect(),
-                        }
-                    }
-                };
-                Value::list(parts)
-            }
-            "join" => {
-                check(1, 1)?;
-                let items = to_vec(&args[0])?;
-                let mut parts = Vec::with_capacity(items.len());
-                for (i, item) in items.iter().enumerate() {
-                    match item {
-                        Value::Str(p) => parts.push(p.to_string()),
-                        other => {
-                            return Err(type_error(format!(
-                                "sequence item {i}: expected str instance, {} found",
-                                other.type_name()
-                            )));
-                        }
-                    }
-                }
-                Value::str(parts.join(s))
-            }
-            "replace" => {
-                check(2, 3)?;
-                let (old, new) = (str_arg(name, &args[0])?, str_arg(name, &args[1])?);
-                match args.get(2) {
-                    Some(Value::Int(n)) if *n >= 0 => Value::str(s.replacen(old, new, *n as usize)),
-                    _ => Value::str(s.replace(old, new)),
-                }
-            }
-            "find" => {
-                check(1, 1)?;
-                let sub = str_arg(name, &args[0])?;
-                Value::Int(s.find(sub).map_or(-1, |b| s[..b].chars().count() as i64))
-            }
-            "count" => {
-                check(1, 1)?;
-                Value::Int(s.matches(str_arg(name, &args[0])?).count() as i64)
-            }
-            "ljust" | "rjust" => {
-                check(1, 2)?;
-                let width = match &args[0] {
-                    Value::Int(w) => *w as usize,
-                    other => {
-                        return Err(type_error(format!(
-                            "'{}' object cannot be interpreted as an integer",
-                            other.type_name()
-                        )));
-                    }
-                };
-                let fill = match args.get(1) {
-                    Some(v) => str_arg(name, v)?.chars().next().unwrap_or(' '),
-                    None => ' ',
-                };
-                let n = s.chars().count();
-                let pad: String = std::iter::repeat_n(fill, width.saturating_sub(n)).collect();
-                Value::str(if name == "ljust" {
-                    format!("{s}{pad}")
-                } else {
-                    format!("{pad}{s}")
-                })
-            }
-            "format" => Value::str(format_method(s, args)?),
-            _ => unreachable!("checked against the catalog"),
-        })
-    })()
-}
-
-/// `"{} and {0}".format(...)`, with positional fields and format specs.
-fn format_method(s: &str, args: &[Value]) -> Result<String, Exc> {
-    let mut out = String::new();
-    let mut auto = 0;
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '{' if chars.peek() == Some(&'{') => {
-                chars.next();
-                out.push('{');
-            }
-            '}' if chars.peek() == Some(&'}') => {
-                chars.next();
-                out.push('}');
-            }
-            '{' => {
-                let mut field = String::new();
-                for d in chars.by_ref() {
-                    if d == '}' {
-                        break;
-                    }
-                    field.push(d);
-                }
-                let (name, spec) = field.split_once(':').unwrap_or((&field, ""));
-                let index = if name.is_empty() {
-                    auto += 1;
-                    auto - 1
-                } else {
-                    name.parse::<usize>()
-                        .map_err(|_| exc(kind::KeyError, format!("'{name}'")))?
-                };
-                let v = args.get(index).ok_or_else(|| {
-                    exc(
-                        kind::IndexError,
-                        format!("Replacement index {index} out of range for positional args tuple"),
-                    )
-                })?;
-                out.push_str(&super::format::format_value(v, spec)?);
-            }
-            c => out.push(c),
-        }
-    }
-    Ok(out)
-}
-
-/// `str(v)` of each item joined (used by `print`).
-pub fn join_str(items: &[Value], sep: &str) -> String {
-    items.iter().map(str_of).collect::<Vec<_>>().join(sep)
 }

@@ -59,8 +59,11 @@ pub enum IterState {
     Seq(Value, usize),
     /// Over a range: next value, stop, step.
     Range(i64, i64, i64),
-    /// Over a snapshot (dict keys).
+    /// Over a snapshot (a string's characters).
     Items(Arc<[Value]>, usize),
+    /// Over a snapshot of a dict's keys: the dict, the keys, the position. The dict's
+    /// size is checked at each step, as Python does.
+    Dict(Value, Arc<[Value]>, usize),
 }
 
 impl std::fmt::Debug for Value {

@@ -279,6 +279,9 @@ fn advice(words: &[Word], found: &str, src: &str, at: usize) -> Option<String> {
             "`except` and `finally` follow the closing `}` of a `try` block"
         }
         "`->`" => "thr functions have no return annotations; remove `-> ...`",
+        "`,`" | "`)`" if wants(Word::Name) && src[..at].trim_end().ends_with('*') => {
+            "a bare `*` (keyword-only marker) is not part of thr; name it, as in `*args`"
+        }
         _ => {
             let operand = src[at..]
                 .chars()

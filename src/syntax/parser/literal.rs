@@ -92,7 +92,8 @@ impl Builder<'_> {
         for part in k {
             match part.as_rule() {
                 Rule::fs_debug => {
-                    let text = &part.get_input()[field_start + 1..part.as_span().start()];
+                    // Everything from after `{` through `=` and the blanks after it.
+                    let text = &part.get_input()[field_start + 1..part.as_span().end()];
                     field.debug_text = Some(text.to_string());
                 }
                 Rule::fs_conversion => field.conversion = part.as_str().chars().nth(1),

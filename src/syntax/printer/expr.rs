@@ -200,10 +200,7 @@ impl Printer<'_> {
                 FPart::Field(f) => {
                     self.out.push('{');
                     match &f.debug_text {
-                        Some(text) => {
-                            self.out.push_str(text);
-                            self.out.push('=');
-                        }
+                        Some(text) => self.out.push_str(text),
                         None => {
                             // A leading `{` would read as an escaped brace: `{ {1: 2}[1]}`.
                             let start = self.out.len();
