@@ -6,6 +6,7 @@
 
 mod expected;
 mod expr;
+mod items;
 mod literal;
 mod stmt;
 
@@ -30,6 +31,10 @@ pub const MAX_SYNTAX_ERRORS: usize = 10;
 /// they come in floods on text that is not a scenario at all, and one screen is enough.
 pub const MAX_SCAN_ERRORS: usize = 3;
 
+/// Texts at least this long are parsed on two threads (see [`parse`]); below it, starting a
+/// thread costs more than it saves.
+pub const PARALLEL_MIN_LEN: usize = 64 << 10;
+
 /// Expressions may nest this deep (operators, calls, brackets together); deeper ones are a
 /// syntax error rather than a risk to the stack of the passes that walk the tree.
 pub const MAX_EXPR_DEPTH: usize = 1000;
@@ -49,6 +54,10 @@ pub struct Parsed {
 }
 
 /// Parses a whole scenario. Never panics; problems come back in [`Parsed::errors`].
+///
+/// Texts of [`PARALLEL_MIN_LEN`] bytes or more are cut in two at an item boundary and the
+/// halves are parsed on two threads; the result is the same as parsing the items one after
+/// the other.
 pub fn parse(src: &str) -> Parsed {
     let scan = scan::scan(src);
     let mut out = Parsed {
@@ -75,41 +84,34 @@ pub fn parse(src: &str) -> Parsed {
         out.errors = errors;
         return out;
     }
+    let start = skip_trivia(src, 0);
+    let runs = match items::split_point(src, &scan, start) {
+        Some(split) if src.len() >= PARALLEL_MIN_LEN => items::parse_halves(src, &scan, start, split),
+        _ => vec![items::parse_run(src, &scan, start, src.len())],
+    };
+    let last_capped = runs.last().is_some_and(|r| r.capped);
     let mut at_end = true;
-    let mut pos = skip_trivia(src, 0);
-    while pos < src.len() {
-        if out.errors.len() >= MAX_SYNTAX_ERRORS {
-            out.errors.push(SyntaxError::TooManyErrors {
-                count: out.errors.len(),
-            });
-            break;
+    let mut capped = false;
+    'replay: for run in runs {
+        for outcome in run.outcomes {
+            if out.errors.len() >= MAX_SYNTAX_ERRORS {
+                capped = true;
+                break 'replay;
+            }
+            match outcome {
+                items::Outcome::Item(s) => out.module.body.push(s),
+                items::Outcome::Error(e, end) => {
+                    at_end &= end;
+                    out.errors.push(e);
+                }
+            }
         }
-        let next = match parse_item(&src[pos..]) {
-            Ok(mut pairs) => {
-                let pair = pairs.next().expect("item_entry yields one statement");
-                let end = pos + pair.as_span().end();
-                let builder = stmt::Builder::new(src, pos, &scan.comments);
-                match builder.stmt(pair) {
-                    Ok(s) => out.module.body.push(s),
-                    Err(e) => out.errors.push(e),
-                }
-                end
-            }
-            Err(e) => {
-                let (error, offset) = expected::convert(e, src, pos);
-                at_end &= skip_trivia(src, offset) >= src.len();
-                out.errors.push(error);
-                let resume = scan.resume_after(offset, src.len());
-                // A block on the lines after the error belongs to the broken item.
-                let next = skip_trivia(src, resume);
-                if src.as_bytes().get(next) == Some(&b'{') {
-                    scan.resume_after(next + 1, src.len())
-                } else {
-                    resume
-                }
-            }
-        };
-        pos = skip_trivia(src, next);
+    }
+    // A run stops early only when it has reached the cap on its own.
+    if capped || last_capped {
+        out.errors.push(SyntaxError::TooManyErrors {
+            count: out.errors.len(),
+        });
     }
     out.incomplete = !out.errors.is_empty() && at_end;
     out
@@ -117,8 +119,14 @@ pub fn parse(src: &str) -> Parsed {
 
 /// Parses one item; on failure, parses it again with pest's detailed tracking of what it
 /// tried (slower, so only for the error message).
+///
+/// pest's switch for the detail is global, so detailed parses take turns: the other parser
+/// thread must not turn it off under this one (its own fast parses may run with the detail
+/// meanwhile, which makes them slower but gives the same result).
 fn parse_item(text: &str) -> Result<pest::iterators::Pairs<'_, Rule>, pest::error::Error<Rule>> {
+    static DETAIL: std::sync::Mutex<()> = std::sync::Mutex::new(());
     ThrParser::parse(Rule::item_entry, text).map_err(|_| {
+        let _turn = DETAIL.lock().unwrap_or_else(|e| e.into_inner());
         pest::set_error_detail(true);
         let detailed = ThrParser::parse(Rule::item_entry, text);
         pest::set_error_detail(false);
