@@ -85,9 +85,12 @@ pub fn parse(src: &str) -> Parsed {
         return out;
     }
     let start = skip_trivia(src, 0);
-    let runs = match items::split_point(src, &scan, start) {
-        Some(split) if src.len() >= PARALLEL_MIN_LEN => items::parse_halves(src, &scan, start, split),
-        _ => vec![items::parse_run(src, &scan, start, src.len())],
+    let split = (src.len() >= PARALLEL_MIN_LEN)
+        .then(|| items::split_point(src, &scan, start))
+        .flatten();
+    let runs = match split {
+        Some(split) => items::parse_halves(src, &scan, start, split),
+        None => vec![items::parse_run(src, &scan, start, src.len())],
     };
     let last_capped = runs.last().is_some_and(|r| r.capped);
     let mut at_end = true;

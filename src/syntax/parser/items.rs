@@ -119,7 +119,7 @@ pub(super) fn split_point(src: &str, scan: &Scan, start: usize) -> Option<usize>
 
 /// The offset of the item that starts after the top-level newline at `n`, if one does.
 fn item_starts_after(src: &str, start: usize, n: usize) -> Option<usize> {
-    let before = &src.as_bytes()[start..n];
+    let before = src.as_bytes().get(start..n)?;
     if before.ends_with(b"\\") || before.ends_with(b"\\\r") {
         return None;
     }
