@@ -18,7 +18,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::lang::kinds::Kind;
-use wait::{Ctx, Poll, WaitInfo};
+use wait::{Ctx, Poll};
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
@@ -164,13 +164,12 @@ impl Object {
 
 /// Acquires a `lock` or `rlock` object (blocking until `deadline`); `Ready(acquired)`.
 pub fn acquire(ctx: &mut Ctx<'_>, obj: &Arc<Object>, deadline: Option<f64>) -> Poll<bool> {
-    let span = ctx.span;
-    let info = || WaitInfo {
-        object: Some(obj.clone()),
-        what: format!("to acquire {}", obj.describe()),
+    let info = methods::wait_info(
+        ctx,
+        obj,
+        || format!("to acquire {}", obj.describe()),
         deadline,
-        span,
-    };
+    );
     match &obj.body {
         Body::Lock(l) => {
             if l.try_acquire(ctx.tid) {

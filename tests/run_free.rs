@@ -246,3 +246,40 @@ print(\"main goes on\")
         "{stderr}"
     );
 }
+
+/// Races are real in free mode: two OS threads incrementing a shared counter without a
+/// lock lose updates. The threads start together at a barrier and run long enough to
+/// overlap on two cores; a machine busy enough to run them one after the other gets a few
+/// more tries before the test gives up.
+#[test]
+fn unlocked_increments_from_two_threads_lose_updates() {
+    let text = "\
+shared count = 0
+barrier start(2)
+
+def count_up(n) {
+    start.wait()
+    for i in range(n) {
+        count += 1
+    }
+}
+
+t1 = spawn count_up(1000000)
+t2 = spawn count_up(1000000)
+t1.join()
+t2.join()
+print(count)
+";
+    let mut counts = Vec::new();
+    for _ in 0..5 {
+        let (code, out, err) = run_scenario("race.thr", text, &[]);
+        assert_eq!(code, 0, "{err}");
+        let count: i64 = out.trim().parse().expect("a count");
+        assert!((2..=2_000_000).contains(&count), "impossible count {count}");
+        if count < 2_000_000 {
+            return;
+        }
+        counts.push(count);
+    }
+    panic!("no update was lost in {} runs: {counts:?}", counts.len());
+}

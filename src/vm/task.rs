@@ -163,6 +163,17 @@ impl Task {
     fn run(&mut self, host: &dyn Host, stop_at_visible: bool) -> Step {
         let mut took_step = false;
         loop {
+            match self.run_fast(stop_at_visible, &mut took_step) {
+                super::fast::Exit::Slow => {}
+                super::fast::Exit::Stop(step) => return step,
+                super::fast::Exit::Raise(e) => {
+                    self.op.clear();
+                    if let Some(uncaught) = self.unwind(e) {
+                        return Step::Finished(Some(uncaught));
+                    }
+                    continue;
+                }
+            }
             let Some(frame) = self.frames.last_mut() else {
                 return Step::Finished(None);
             };

@@ -75,7 +75,7 @@ pub struct World {
     /// The scenario's text, for diagnostics.
     pub source: SourceFile,
     /// Shared variables by slot.
-    pub shared: Box<[Mutex<Value>]>,
+    pub shared: Box<[super::shared::SharedCell]>,
     /// Declared objects, functions and threads by slot (set once, during set-up).
     pub globals: Box<[OnceLock<Value>]>,
     /// Started threads that have not finished, in start order.
@@ -107,7 +107,7 @@ impl World {
         let shared = program
             .shared_names
             .iter()
-            .map(|_| Mutex::new(Value::None))
+            .map(|_| super::shared::SharedCell::new(Value::None))
             .collect();
         let globals = program
             .global_names
