@@ -12,4 +12,5 @@ pub mod lang;
 pub mod source;
 pub mod sync;
 pub mod syntax;
+pub mod tester;
 pub mod vm;

@@ -6,6 +6,8 @@ use clap::Args;
 
 use super::{exit, ui::Ui};
 use crate::diag::analyze;
+use crate::driver::schedule::{Schedule, Strategy};
+use crate::driver::seeded::{self, SeededOptions};
 use crate::driver::{self, RunOptions};
 use crate::source::SourceFile;
 use crate::vm::world::{Settings, StdOutput, World};
@@ -17,7 +19,7 @@ pub struct RunArgs {
     #[arg(value_name = "FILE")]
     pub file: String,
     /// Stop (exit status 4) when more than N threads are created.
-    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_THREADS)]
     pub max_threads: u32,
     /// Stop (exit status 4) after SECS seconds of real time.
     #[arg(long, value_name = "SECS")]
@@ -29,6 +31,78 @@ pub struct RunArgs {
     /// report scenario time, so durations still read as written.
     #[arg(long, value_name = "X", default_value_t = 1.0)]
     pub speed: f64,
+    /// Seeded mode: one thread moves at a time, chosen from seed N at every visible step,
+    /// on a virtual clock (2000-01-01 00:00:00 UTC at the start). Same seed, same run.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Seeded mode's scheduler: `random`, `round-robin` or `pct:DEPTH` (probabilistic
+    /// concurrency testing). Implies seeded mode (seed 0 unless --seed says).
+    #[arg(long, value_name = "SCHED", value_parser = parse_strategy)]
+    pub sched: Option<Strategy>,
+    /// Replay a seeded run from the schedule a previous run printed (e.g. `random@7`).
+    #[arg(long, value_name = "SCHEDULE", value_parser = parse_schedule, conflicts_with_all = ["seed", "sched"])]
+    pub replay: Option<Schedule>,
+    /// Print the schedule (and the command that replays it) after a seeded run even when it
+    /// succeeds; failures always print it.
+    #[arg(long)]
+    pub print_schedule: bool,
+    /// Stop a seeded run (exit status 4) after N visible steps: a livelock guard.
+    #[arg(long, value_name = "N", default_value_t = seeded::DEFAULT_MAX_STEPS)]
+    pub max_steps: u64,
+}
+
+fn parse_strategy(s: &str) -> Result<Strategy, String> {
+    match s.parse()? {
+        Strategy::Replay(_) => Err("`steps:` schedules are replayed with --replay".into()),
+        other => Ok(other),
+    }
+}
+
+fn parse_schedule(s: &str) -> Result<Schedule, String> {
+    s.parse()
+}
+
+impl RunArgs {
+    /// The schedule of a seeded run; `None` for free mode.
+    pub fn schedule(&self) -> Option<Schedule> {
+        if let Some(s) = &self.replay {
+            return Some(s.clone());
+        }
+        if self.seed.is_none() && self.sched.is_none() {
+            return None;
+        }
+        Some(Schedule {
+            strategy: self.sched.clone().unwrap_or(Strategy::Random),
+            seed: self.seed.unwrap_or(0),
+        })
+    }
+
+    /// The command that replays a seeded run with `schedule`.
+    fn replay_command(&self, schedule: &Schedule) -> String {
+        let mut cmd = format!("thr run --replay {schedule}");
+        if self.max_steps != seeded::DEFAULT_MAX_STEPS {
+            cmd += &format!(" --max-steps {}", self.max_steps);
+        }
+        if self.max_threads != DEFAULT_MAX_THREADS {
+            cmd += &format!(" --max-threads {}", self.max_threads);
+        }
+        format!("{cmd} {}", shell_word(&self.file))
+    }
+}
+
+/// The default `--max-threads`.
+const DEFAULT_MAX_THREADS: u32 = 10_000;
+
+/// `s` quoted for a POSIX shell when it needs to be.
+fn shell_word(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:@,+=".contains(c))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
 }
 
 /// Runs the scenario and returns the exit status.
@@ -59,11 +133,26 @@ pub fn run(ui: &Ui, args: RunArgs) -> i32 {
         color: ui.color,
     };
     let world = World::new(program, file, Arc::new(StdOutput), settings);
-    let options = RunOptions {
-        timeout: args.timeout,
-        stack_size: args.stack_size.max(64 << 10),
+    let Some(schedule) = args.schedule() else {
+        let options = RunOptions {
+            timeout: args.timeout,
+            stack_size: args.stack_size.max(64 << 10),
+        };
+        return driver::free::run(world, &options);
     };
-    driver::free::run(world, &options)
+    let options = SeededOptions {
+        schedule: schedule.clone(),
+        max_steps: args.max_steps,
+        timeout: args.timeout,
+    };
+    let status = seeded::run(world, &options);
+    if status != exit::OK || args.print_schedule {
+        ui.eprint(&format!(
+            "thr: schedule {schedule}\nthr: replay with: {}\n",
+            args.replay_command(&schedule)
+        ));
+    }
+    status
 }
 
 /// `thr disasm FILE`: the compiled code, one instruction per line.

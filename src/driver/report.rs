@@ -188,3 +188,12 @@ pub fn picture(
     out.push_str(&renderer.render(&diag, Some(&world.source)));
     out
 }
+
+/// The first line of a deadlock report, by the shape of the deadlock.
+pub fn deadlock_headline(cycle: Option<&[Tid]>) -> &'static str {
+    match cycle {
+        Some([_]) => "deadlock: a thread waits for a lock it holds itself",
+        Some(_) => "deadlock: threads wait for each other in a cycle",
+        None => "deadlock: every thread is blocked and nothing can wake them",
+    }
+}

@@ -45,7 +45,7 @@ pub enum Waker {
     /// Free mode: unpark this OS thread.
     Thread(std::thread::Thread),
     /// Seeded mode: tell the scheduler that task `Tid` may proceed.
-    Task(Tid, Arc<Mutex<Vec<Tid>>>),
+    Task(Tid, Arc<WakeQueue>),
 }
 
 impl Waker {
@@ -53,8 +53,41 @@ impl Waker {
     pub fn wake(&self) {
         match self {
             Waker::Thread(t) => t.unpark(),
-            Waker::Task(tid, queue) => queue.lock().push(*tid),
+            Waker::Task(tid, queue) => queue.push(*tid),
         }
+    }
+}
+
+/// Seeded mode's wake-ups: the tasks that may proceed, collected during a step.
+#[derive(Default, Debug)]
+pub struct WakeQueue {
+    tids: Mutex<Vec<Tid>>,
+    /// Set when `tids` may be non-empty, so the scheduler checks without locking.
+    pending: std::sync::atomic::AtomicBool,
+}
+
+impl WakeQueue {
+    /// Notes that `tid` may proceed.
+    pub fn push(&self, tid: Tid) {
+        self.tids.lock().push(tid);
+        self.pending
+            .store(true, std::sync::atomic::Ordering::Release);
+    }
+
+    /// The tasks woken since the last call, in wake-up order.
+    pub fn take(&self) -> Vec<Tid> {
+        if !self
+            .pending
+            .swap(false, std::sync::atomic::Ordering::Acquire)
+        {
+            return Vec::new();
+        }
+        std::mem::take(&mut *self.tids.lock())
+    }
+
+    /// True when wake-ups are waiting to be taken.
+    pub fn is_pending(&self) -> bool {
+        self.pending.load(std::sync::atomic::Ordering::Acquire)
     }
 }
 

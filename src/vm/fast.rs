@@ -14,6 +14,10 @@ use crate::compile::code::Op;
 use crate::sync::Body;
 use crate::syntax::ast::{BinOp, CmpOp};
 
+/// Backward jumps one seeded step may take without a visible step (see
+/// [`Task::run_fast`]).
+pub(super) const LOOP_BUDGET: u32 = 10_000;
+
 /// Why the fast loop stopped.
 pub(super) enum Exit {
     /// The next instruction needs [`Task::exec`] (the frame's `pc` is at it).
@@ -52,8 +56,16 @@ impl Task {
     /// Runs simple instructions of the current frame; see the module documentation.
     /// `stop_at_visible` and `took_step` are [`Task::step`]'s stopping rule: a visible
     /// instruction after one has been taken stops the loop before it runs.
+    /// `budget` counts the backward jumps a step may still take: a loop that makes no
+    /// visible step is cut into steps of [`LOOP_BUDGET`] iterations, so one thread spinning
+    /// on local work cannot stall a seeded run.
     #[inline(always)]
-    pub(super) fn run_fast(&mut self, stop_at_visible: bool, took_step: &mut bool) -> Exit {
+    pub(super) fn run_fast(
+        &mut self,
+        stop_at_visible: bool,
+        took_step: &mut bool,
+        budget: &mut u32,
+    ) -> Exit {
         let Task {
             frames,
             stack,
@@ -119,6 +131,12 @@ impl Task {
                     stack.pop();
                 }
                 Op::Jump(t) => {
+                    if stop_at_visible && (t as usize) <= *pc {
+                        if *budget == 0 {
+                            return Exit::Stop(Step::Ran);
+                        }
+                        *budget -= 1;
+                    }
                     *pc = t as usize;
                     continue;
                 }

@@ -162,8 +162,9 @@ impl Task {
     #[inline(always)]
     fn run(&mut self, host: &dyn Host, stop_at_visible: bool) -> Step {
         let mut took_step = false;
+        let mut budget = super::fast::LOOP_BUDGET;
         loop {
-            match self.run_fast(stop_at_visible, &mut took_step) {
+            match self.run_fast(stop_at_visible, &mut took_step, &mut budget) {
                 super::fast::Exit::Slow => {}
                 super::fast::Exit::Stop(step) => return step,
                 super::fast::Exit::Raise(e) => {
