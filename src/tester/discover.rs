@@ -88,6 +88,14 @@ pub fn discover(paths: &[PathBuf], bless: bool) -> Result<Vec<Test>, String> {
             found.push(p.clone());
         }
     }
+    // `./x.thr` reads better as `x.thr`.
+    for p in &mut found {
+        if let Ok(rest) = p.strip_prefix(".")
+            && !rest.as_os_str().is_empty()
+        {
+            *p = rest.to_path_buf();
+        }
+    }
     found.sort();
     found.dedup();
     Ok(found
