@@ -239,6 +239,15 @@ t1.join()
     );
     assert!(err.contains("help: the cycle:"), "{err}");
     assert!(err.contains("thr: schedule random@0"), "{err}");
+    // A cycle is a deadlock even while another thread goes on running.
+    let with_ticker =
+        format!("daemon thread ticker {{\n    while True {{\n        sleep(1)\n    }}\n}}\n{text}");
+    let (code, _, err) = run_text(&with_ticker, &["--seed", "0"]);
+    assert_eq!(code, 3, "{err}");
+    assert!(
+        err.starts_with("thr: deadlock: threads wait for each other in a cycle"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -274,6 +283,16 @@ spawn spin()
 ";
     let (code, _, err) = run_text(local, &["--seed", "0", "--max-steps", "100"]);
     assert_eq!(code, 4, "{err}");
+    // --max-threads stops a seeded run with its own message only.
+    let many = "ts = [spawn sleep(1) for i in range(50)]\n";
+    let (code, _, err) = run_text(many, &["--seed", "0", "--max-threads", "10"]);
+    assert_eq!(code, 4, "{err}");
+    assert!(
+        err.starts_with(
+            "thr: stopped: the scenario created more than 10 threads (--max-threads 10)\n"
+        ),
+        "{err}"
+    );
 }
 
 #[test]
@@ -299,6 +318,10 @@ fn bad_scheduling_flags_are_usage_errors() {
             "cannot be used with",
         ),
         (&["--seed", "x"], "invalid value"),
+        (
+            &["--seed", "1", "--speed", "2"],
+            "--speed applies to free mode only",
+        ),
     ] {
         let (code, _, err) = run_text("print(1)\n", args);
         assert_eq!(code, 2, "{args:?}: {err}");

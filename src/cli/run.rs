@@ -118,6 +118,21 @@ pub fn run(ui: &Ui, args: RunArgs) -> i32 {
         ui.eprint("thr: --speed must be a positive number\n");
         return exit::INVALID;
     }
+    if args.schedule().is_some() {
+        let free_only = [
+            ("--speed", args.speed != 1.0),
+            (
+                "--stack-size",
+                args.stack_size != driver::DEFAULT_STACK_SIZE,
+            ),
+        ];
+        if let Some((flag, _)) = free_only.iter().find(|(_, given)| *given) {
+            ui.eprint(&format!(
+                "thr: {flag} applies to free mode only (seeded mode runs every thread on one OS thread, on a virtual clock)\n"
+            ));
+            return exit::INVALID;
+        }
+    }
     let analysis = analyze(&file);
     if analysis.has_errors() {
         ui.report_all(&file, &analysis.problems);
@@ -146,7 +161,8 @@ pub fn run(ui: &Ui, args: RunArgs) -> i32 {
         timeout: args.timeout,
     };
     let status = seeded::run(world, &options);
-    if status != exit::OK || args.print_schedule {
+    // A schedule that does not fit the scenario (status 2) is not worth repeating.
+    if (status != exit::OK && status != exit::INVALID) || args.print_schedule {
         ui.eprint(&format!(
             "thr: schedule {schedule}\nthr: replay with: {}\n",
             args.replay_command(&schedule)

@@ -44,6 +44,11 @@ pub fn run(ui: &Ui, args: TestArgs) -> i32 {
     if let Some(f) = &args.filter {
         tests.retain(|t| t.path.to_string_lossy().contains(f.as_str()));
     }
+    if tests.is_empty() {
+        ui.eprint(
+            "thr test: no tests found (a test is X.thr with X.stdout or X.stderr beside it)\n",
+        );
+    }
     let exe = match std::env::current_exe() {
         Ok(e) => e,
         Err(e) => {

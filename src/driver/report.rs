@@ -138,6 +138,7 @@ pub fn picture(
                     )
                 }
             }
+            None if s.span.is_empty() => "about to start".to_string(),
             None => format!("running at line {}: `{call}`", line_of(s.span)),
         };
         out.push_str(&format!("  {:<width$}  {what}\n", s.name));

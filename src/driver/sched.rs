@@ -74,16 +74,12 @@ struct Pct {
 impl Pct {
     fn new(depth: u32, steps: u64, seed: u64) -> Pct {
         let mut rng = fastrand::Rng::with_seed(seed);
-        let mut points: Vec<u64> = (0..depth.saturating_sub(1))
-            .map(|_| rng.u64(0..steps.max(1)))
+        // The i-th change point drawn (from 1) gives priority i, below every first
+        // priority; the points are then put in step order, keeping their priorities.
+        let mut changes: Vec<(u64, u64)> = (0..depth.saturating_sub(1))
+            .map(|i| (rng.u64(0..steps.max(1)), u64::from(i) + 1))
             .collect();
-        points.sort_unstable();
-        // The i-th change point (from 1) gives priority i: below every first priority.
-        let changes = points
-            .into_iter()
-            .enumerate()
-            .map(|(i, p)| (p, i as u64 + 1))
-            .collect();
+        changes.sort_unstable();
         Pct {
             rng,
             priorities: Vec::new(),

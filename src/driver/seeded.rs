@@ -15,8 +15,8 @@ use super::report::{self, ThreadState};
 use super::schedule::{Recorder, Schedule};
 use super::{exit_status, sched};
 use crate::cli::exit;
-use crate::sync::Object;
 use crate::sync::wait::{Host, Tid, WaitInfo, WakeQueue, Waker};
+use crate::sync::{Body, Object};
 use crate::vm::exc::Exc;
 use crate::vm::task::{Step, Task};
 use crate::vm::world::World;
@@ -128,6 +128,8 @@ pub struct Machine {
     pub steps: u64,
     /// The decisions so far, when recording.
     pub recorder: Option<Recorder>,
+    /// Set when a thread started waiting for a lock or a thread: look for a cycle.
+    check_cycle: bool,
 }
 
 impl Machine {
@@ -156,6 +158,7 @@ impl Machine {
             runnable: vec![0],
             steps: 0,
             recorder: None,
+            check_cycle: false,
         }
     }
 
@@ -172,6 +175,11 @@ impl Machine {
     /// Takes in started threads and wake-ups, ends the run when only daemons are left,
     /// and moves the clock to the next deadline when every thread waits for one.
     pub fn settle(&mut self) -> Settled {
+        if std::mem::take(&mut self.check_cycle)
+            && report::find_cycle(&self.world, &self.states()).is_some()
+        {
+            return Settled::Deadlock;
+        }
         loop {
             if self.host.pending.load(Relaxed) > 0 || self.host.wakes.is_pending() {
                 self.absorb();
@@ -238,9 +246,21 @@ impl Machine {
                 entry.blocked = host.blocked.lock().take();
                 entry.state = State::Blocked;
                 self.runnable.retain(|&t| t != tid);
+                // Waiting for a lock or a thread may close a cycle, which no other thread
+                // can break even while some still run.
+                self.check_cycle |= entry.blocked.as_ref().is_some_and(|b| {
+                    b.deadline.is_none()
+                        && b.object.as_ref().is_some_and(|o| {
+                            matches!(o.body, Body::Lock(_) | Body::RLock(_) | Body::Thread(_))
+                        })
+                });
             }
             Step::Finished(error) => {
-                if let Some(e) = error {
+                // The error a resource limit raised is not the scenario's: the run stops
+                // with the limit's own message.
+                if let Some(e) = error
+                    && self.host.limit.lock().is_none()
+                {
                     super::report_uncaught(&self.world, &entry.task.thread, &e);
                 }
                 self.runnable.retain(|&t| t != tid);

@@ -202,7 +202,11 @@ impl Ctx<'_> {
 }
 
 /// How many polls the free driver spins through before parking.
-const SPINS: u32 = 64;
+const SPINS: u32 = 24;
+
+/// The first polls are separated by 2, 4, ... 2^BACKOFF_STEPS pause instructions; the rest
+/// by a yield of the CPU.
+const BACKOFF_STEPS: u32 = 7;
 
 impl Ctx<'_> {
     /// Runs a blocking operation to completion (free mode) or polls it once, registered
@@ -235,11 +239,16 @@ impl Ctx<'_> {
                 return Poll::Ready(v);
             }
             if spins < SPINS {
+                // Back off exponentially between polls, so a waiter does not keep pulling
+                // the object's cache lines away from the thread that is about to release
+                // it; yield the CPU once the pauses are long.
                 spins += 1;
-                if spins % 16 == 0 {
-                    std::thread::yield_now();
+                if spins <= BACKOFF_STEPS {
+                    for _ in 0..1u32 << spins {
+                        std::hint::spin_loop();
+                    }
                 } else {
-                    std::hint::spin_loop();
+                    std::thread::yield_now();
                 }
                 continue;
             }
