@@ -13,4 +13,5 @@ pub mod source;
 pub mod sync;
 pub mod syntax;
 pub mod tester;
+pub mod trace;
 pub mod vm;

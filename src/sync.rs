@@ -106,13 +106,17 @@ impl Object {
 
     /// How reports and traces name the object: "lock `guard`".
     pub fn describe(&self) -> String {
-        let word = match self.kind() {
+        format!("{} `{}`", self.kind_word(), self.display_name())
+    }
+
+    /// The kind in words, as declarations write it: `lock`, `bounded semaphore`, `thread`.
+    pub fn kind_word(&self) -> &'static str {
+        match self.kind() {
             Kind::BoundedSemaphore => "bounded semaphore",
             Kind::LifoQueue => "lifo queue",
             Kind::PriorityQueue => "priority queue",
             k => k.info().prose.split_once(' ').map_or("object", |(_, w)| w),
-        };
-        format!("{word} `{}`", self.display_name())
+        }
     }
 
     /// Python's repr, without the address Python would print.
@@ -204,5 +208,11 @@ pub fn release(ctx: &Ctx<'_>, obj: &Object) -> Result<(), crate::vm::exc::Exc> {
         Body::RLock(r) => r.release(ctx.tid),
         Body::Condition(c) => release(ctx, &c.lock),
         _ => Ok(()),
+    }
+}
+
+impl std::fmt::Debug for Object {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.describe())
     }
 }

@@ -16,6 +16,7 @@ pub mod seq;
 pub mod shared;
 pub mod spec;
 pub mod task;
+mod traced;
 mod unicode;
 pub mod value;
 pub mod world;

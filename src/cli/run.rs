@@ -1,5 +1,6 @@
 //! `thr run FILE`: check, compile and run a scenario.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use clap::Args;
@@ -10,6 +11,7 @@ use crate::driver::schedule::{Schedule, Strategy};
 use crate::driver::seeded::{self, SeededOptions};
 use crate::driver::{self, RunOptions};
 use crate::source::SourceFile;
+use crate::trace::{self, Tracer};
 use crate::vm::world::{Settings, StdOutput, World};
 
 /// Arguments of `thr run`.
@@ -49,6 +51,23 @@ pub struct RunArgs {
     /// Stop a seeded run (exit status 4) after N visible steps: a livelock guard.
     #[arg(long, value_name = "N", default_value_t = seeded::DEFAULT_MAX_STEPS)]
     pub max_steps: u64,
+    /// Write a trace of every visible step: `--trace` to stderr, `--trace=FILE` to a file
+    /// (the file only after `=`, so `--trace x.thr` runs x.thr).
+    #[arg(long, value_name = "FILE", num_args = 0..=1, require_equals = true, default_missing_value = "-", help_heading = "Tracing")]
+    pub trace: Option<PathBuf>,
+    /// The trace's format: `text` (aligned columns), `jsonl` (JSON Lines, one event per
+    /// line) or `chrome` (Chrome Trace Event JSON for Perfetto or chrome://tracing).
+    /// Implies --trace.
+    #[arg(long, value_name = "FORMAT", value_enum, help_heading = "Tracing")]
+    pub trace_format: Option<trace::Format>,
+    /// Draw the run as an SVG picture: one lane per thread, with running, blocked and
+    /// sleeping spans, lock holds and events.
+    #[arg(long, value_name = "FILE.svg", help_heading = "Tracing")]
+    pub timeline: Option<PathBuf>,
+    /// After the run, print contention statistics for locks, queues, waits and threads
+    /// to stderr.
+    #[arg(long, help_heading = "Tracing")]
+    pub stats: bool,
 }
 
 fn parse_strategy(s: &str) -> Result<Strategy, String> {
@@ -75,6 +94,22 @@ impl RunArgs {
             strategy: self.sched.clone().unwrap_or(Strategy::Random),
             seed: self.seed.unwrap_or(0),
         })
+    }
+
+    /// What the run should trace.
+    pub fn trace_options(&self) -> trace::Options {
+        let trace = match (&self.trace, self.trace_format) {
+            (Some(p), _) if p.as_os_str() == "-" => Some(None),
+            (Some(p), _) => Some(Some(p.clone())),
+            (None, Some(_)) => Some(None),
+            (None, None) => None,
+        };
+        trace::Options {
+            trace,
+            format: self.trace_format.unwrap_or_default(),
+            timeline: self.timeline.clone(),
+            stats: self.stats,
+        }
     }
 
     /// The command that replays a seeded run with `schedule`.
@@ -148,19 +183,32 @@ pub fn run(ui: &Ui, args: RunArgs) -> i32 {
         color: ui.color,
     };
     let world = World::new(program, file, Arc::new(StdOutput), settings);
+    let trace_options = args.trace_options();
+    if trace_options.wanted() {
+        let seeded = args.schedule().is_some();
+        world.set_tracer(Arc::new(Tracer::new(trace_options, seeded)));
+    }
+    let finish_trace = |world: &World| {
+        if let Some(t) = world.tracer() {
+            t.finish(world);
+        }
+    };
     let Some(schedule) = args.schedule() else {
         let options = RunOptions {
             timeout: args.timeout,
             stack_size: args.stack_size.max(64 << 10),
         };
-        return driver::free::run(world, &options);
+        let status = driver::free::run(world.clone(), &options);
+        finish_trace(&world);
+        return status;
     };
     let options = SeededOptions {
         schedule: schedule.clone(),
         max_steps: args.max_steps,
         timeout: args.timeout,
     };
-    let status = seeded::run(world, &options);
+    let status = seeded::run(world.clone(), &options);
+    finish_trace(&world);
     // A schedule that does not fit the scenario (status 2) is not worth repeating.
     if (status != exit::OK && status != exit::INVALID) || args.print_schedule {
         ui.eprint(&format!(

@@ -60,6 +60,9 @@ impl Shared {
     fn stop(&self, code: i32, text: &str) -> ! {
         if !self.stopping.swap(true, Relaxed) {
             self.world.out.err(text);
+            if let Some(t) = self.world.tracer() {
+                t.finish(&self.world);
+            }
         }
         std::process::exit(code)
     }

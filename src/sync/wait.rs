@@ -220,7 +220,9 @@ impl Ctx<'_> {
         if self.host.seeded() {
             return match poll(self, true) {
                 Poll::Pending => {
-                    self.host.set_blocked(self.tid, Some(info()));
+                    let info = info();
+                    self.trace_block(&info);
+                    self.host.set_blocked(self.tid, Some(info));
                     Poll::Pending
                 }
                 ready => {
@@ -237,6 +239,10 @@ impl Ctx<'_> {
                     self.host.set_blocked(self.tid, None);
                 }
                 return Poll::Ready(v);
+            }
+            if spins == 0 && self.world.tracer().is_some() {
+                // Traced: the call blocked, even if it only spins until it can go on.
+                self.trace_block(&info());
             }
             if spins < SPINS {
                 // Back off exponentially between polls, so a waiter does not keep pulling
@@ -259,6 +265,24 @@ impl Ctx<'_> {
                 blocked = true;
             }
             self.host.park(deadline);
+        }
+    }
+}
+
+impl Ctx<'_> {
+    /// Records, when the run is traced, that the calling thread started waiting.
+    fn trace_block(&self, info: &WaitInfo) {
+        if let Some(t) = self.world.tracer() {
+            t.block(
+                self.tid,
+                self.host.now(),
+                info.span,
+                crate::trace::Kind::Block {
+                    object: info.object.clone(),
+                    why: info.what.clone(),
+                    deadline: info.deadline,
+                },
+            );
         }
     }
 }

@@ -35,11 +35,7 @@ impl Task {
 
     /// A context for calls into objects and builtins.
     pub(super) fn ctx<'a>(&'a self, host: &'a dyn Host) -> Ctx<'a> {
-        let span = self
-            .frames
-            .last()
-            .map(|f| f.code.spans[f.pc.saturating_sub(1)])
-            .unwrap_or_default();
+        let span = self.user_span();
         Ctx {
             world: &self.world,
             host,

@@ -60,7 +60,7 @@ impl Task {
     /// visible step is cut into steps of [`LOOP_BUDGET`] iterations, so one thread spinning
     /// on local work cannot stall a seeded run.
     #[inline(always)]
-    pub(super) fn run_fast(
+    pub(super) fn run_fast<const TRACE: bool>(
         &mut self,
         stop_at_visible: bool,
         took_step: &mut bool,
@@ -113,10 +113,16 @@ impl Task {
                     }
                 },
                 Op::LoadShared(i) => {
+                    if TRACE {
+                        return Exit::Slow;
+                    }
                     visible!();
                     stack.push(world.shared[i as usize].get());
                 }
                 Op::StoreShared(i) => {
+                    if TRACE {
+                        return Exit::Slow;
+                    }
                     visible!();
                     let cell = &world.shared[i as usize];
                     match stack.last() {
@@ -215,6 +221,7 @@ impl Task {
                 Op::PopBlock => {
                     frame.handlers.pop();
                 }
+                Op::EnterWithGlobal(_) | Op::ExitWithGlobal(_) if TRACE => return Exit::Slow,
                 Op::EnterWithGlobal(g) => {
                     let Some(Value::Object(o)) = world.globals[g as usize].get() else {
                         return Exit::Slow;
