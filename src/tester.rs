@@ -8,6 +8,10 @@
 //! - `#! exit: 3`: the expected exit status (default 0);
 //! - `#! skip: REASON`: the test is counted as skipped.
 //!
+//! A scenario with an `X.trace` file beside it also has its trace compared: the run gets
+//! `--trace=FILE` (in the format the header's `--trace-format` names, text by default).
+//! To start one, create an empty `X.trace` and run `thr test --bless X.thr`.
+//!
 //! Each test runs as its own `thr run` process, in the scenario's directory, so paths in
 //! diagnostics read the same wherever the tests are run from.
 

@@ -228,13 +228,23 @@ pub fn line(world: &World, span: Span) -> Option<usize> {
     if span.is_empty() && span.start == 0 {
         return None;
     }
+    thread_local! {
+        /// Where each line of the last source looked at starts (renderers ask for the line
+        /// of every event), keyed by the text's address.
+        static STARTS: RefCell<(usize, Vec<u32>)> = const { RefCell::new((0, Vec::new())) };
+    }
     let text = &world.source.text;
-    Some(
-        text[..(span.start as usize).min(text.len())]
-            .matches('\n')
-            .count()
-            + 1,
-    )
+    STARTS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let key = text.as_ptr() as usize;
+        if cache.0 != key || cache.1.is_empty() {
+            let mut starts = vec![0u32];
+            starts.extend(text.match_indices('\n').map(|(i, _)| i as u32 + 1));
+            *cache = (key, starts);
+        }
+        // The number of line starts at or before the span's start.
+        Some(cache.1.partition_point(|&s| s <= span.start))
+    })
 }
 
 /// `file:line` of a span (empty when it is nowhere in particular).

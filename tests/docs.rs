@@ -1,7 +1,8 @@
 //! The examples of `docs/language.md` stay true: every `$ thr ...` command in a `console`
 //! block is run on the nearest `thr` block above it (saved under the file name the command
 //! uses) and must print what the documentation shows (standard output and standard error
-//! as a terminal shows them, unless the command discards standard error with `2>/dev/null`).
+//! as a terminal shows them, unless the command discards standard error with `2>/dev/null`;
+//! a final `| head -N` is kept).
 //! `thr test` examples need a directory of files and are left out.
 
 mod common;
@@ -71,16 +72,24 @@ fn the_documented_commands_print_what_the_documentation_shows() {
     let mut failures = Vec::new();
     for e in &examples {
         let dir = TempDir::new("docs");
-        let words: Vec<&str> = e.command.split_whitespace().collect();
+        // `thr ARGS [2>/dev/null | 2>&1] [| head -N]`
+        let (command, pipe) = match e.command.split_once(" | ") {
+            Some((c, p)) => (c, format!("| {p}")),
+            None => (e.command.as_str(), String::new()),
+        };
+        let mut words: Vec<&str> = command.split_whitespace().collect();
         let quiet = words.last() == Some(&"2>/dev/null");
-        let args: Vec<&str> = words[1..words.len() - quiet as usize].to_vec();
+        if quiet || words.last() == Some(&"2>&1") {
+            words.pop();
+        }
+        let args: Vec<&str> = words[1..].to_vec();
         let file = args.last().expect("a file argument");
         dir.write(file, &e.scenario);
         // Through a shell, so that standard error is merged into standard output in the
         // order it was written, as on a terminal.
         let redirect = if quiet { "2>/dev/null" } else { "2>&1" };
         let line = format!(
-            "'{}' --color never {} {redirect}",
+            "'{}' --color never {} {redirect} {pipe}",
             env!("CARGO_BIN_EXE_thr"),
             args.iter()
                 .map(|a| format!("'{a}'"))

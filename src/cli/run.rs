@@ -184,6 +184,10 @@ pub fn run(ui: &Ui, args: RunArgs) -> i32 {
     };
     let world = World::new(program, file, Arc::new(StdOutput), settings);
     let trace_options = args.trace_options();
+    if trace_options.wanted() && !cfg!(feature = "trace") {
+        ui.eprint("thr: this thr was built without tracing (the `trace` feature)\n");
+        return exit::INVALID;
+    }
     if trace_options.wanted() {
         let seeded = args.schedule().is_some();
         world.set_tracer(Arc::new(Tracer::new(trace_options, seeded)));

@@ -221,7 +221,9 @@ impl Ctx<'_> {
             return match poll(self, true) {
                 Poll::Pending => {
                     let info = info();
-                    self.trace_block(&info);
+                    if cfg!(feature = "trace") {
+                        self.trace_block(&info);
+                    }
                     self.host.set_blocked(self.tid, Some(info));
                     Poll::Pending
                 }
@@ -240,7 +242,7 @@ impl Ctx<'_> {
                 }
                 return Poll::Ready(v);
             }
-            if spins == 0 && self.world.tracer().is_some() {
+            if cfg!(feature = "trace") && spins == 0 && self.world.tracer().is_some() {
                 // Traced: the call blocked, even if it only spins until it can go on.
                 self.trace_block(&info());
             }

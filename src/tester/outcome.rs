@@ -28,6 +28,8 @@ struct Ran {
     stdout: String,
     stderr: String,
     status: Option<i32>,
+    /// The trace written, for a test with an `X.trace` expectation.
+    trace: Option<String>,
 }
 
 /// Runs `test` with the `thr` binary `exe` and compares (or, with `bless`, records).
@@ -64,7 +66,11 @@ pub fn run_test(exe: &Path, test: &Test, bless: bool, color: bool) -> Outcome {
             Outcome::Failed(problems)
         };
     }
-    for (ext, actual) in [("stdout", &ran.stdout), ("stderr", &ran.stderr)] {
+    let mut compared = vec![("stdout", &ran.stdout), ("stderr", &ran.stderr)];
+    if let Some(trace) = &ran.trace {
+        compared.push(("trace", trace));
+    }
+    for (ext, actual) in compared {
         let path = test.expected(ext);
         let expected = match std::fs::read_to_string(&path) {
             Ok(t) => t,
@@ -118,6 +124,9 @@ fn write_expectations(test: &Test, ran: &Ran) -> Result<(), String> {
         std::fs::write(&p, text).map_err(|e| format!("cannot write {}: {e}", p.display()))
     };
     write(test.expected("stdout"), &ran.stdout)?;
+    if let Some(trace) = &ran.trace {
+        write(test.expected("trace"), trace)?;
+    }
     let stderr = test.expected("stderr");
     if ran.stderr.is_empty() {
         if stderr.exists() {
@@ -146,6 +155,15 @@ fn run(exe: &Path, test: &Test) -> Result<Ran, String> {
     });
     if !chooses_mode {
         cmd.args(["--seed", "0"]);
+    }
+    // A test with an `X.trace` expectation writes its trace to a scratch file.
+    let trace_file = test.expected("trace").is_file().then(|| {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        std::env::temp_dir().join(format!("thr-test-{}-{n}.trace", std::process::id()))
+    });
+    if let Some(t) = &trace_file {
+        cmd.arg(format!("--trace={}", t.display()));
     }
     cmd.args(test.args.iter().filter(|a| *a != "--free"))
         .arg(file)
@@ -183,9 +201,15 @@ fn run(exe: &Path, test: &Test) -> Result<Ran, String> {
         }
     };
     let text = |b: Vec<u8>| String::from_utf8_lossy(&b).into_owned();
+    let trace = trace_file.map(|t| {
+        let written = std::fs::read(&t).unwrap_or_default();
+        let _ = std::fs::remove_file(&t);
+        text(written)
+    });
     Ok(Ran {
         stdout: text(reader.join().unwrap_or_default()),
         stderr: text(err_reader.join().unwrap_or_default()),
         status,
+        trace,
     })
 }

@@ -16,35 +16,74 @@
 //! - `spawn`: `child` and `child_name`;
 //! - `end`: `error` (the uncaught error's headline, or `null`).
 
-use serde_json::{Map, Value as Json, json};
+use std::fmt::Write;
 
 use super::event::{Event, Kind, Outcome};
 use super::name_of;
 use crate::sync::Object;
 use crate::vm::world::World;
 
-/// Renders the events, one JSON object per line.
+/// Renders the events, one JSON object per line. The lines are written directly (a trace
+/// can have millions); `serde_json` reads them back in the tests.
 pub fn render(world: &World, names: &[String], events: &[Event]) -> String {
-    let mut out = String::with_capacity(events.len() * 120);
+    let mut out = String::with_capacity(events.len() * 160);
+    let file = {
+        let mut f = String::new();
+        string(&mut f, &world.source.name);
+        f
+    };
     for e in events {
-        out.push_str(&line(world, names, e).to_string());
+        line(&mut out, world, &file, names, e);
         out.push('\n');
     }
     out
 }
 
-fn object_fields(m: &mut Map<String, Json>, o: &Object) {
-    m.insert("object".into(), json!(o.display_name().as_ref()));
-    m.insert("kind".into(), json!(o.kind_word()));
+/// Appends `s` as a JSON string.
+fn string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }
 
-/// One event as a JSON object.
-pub fn line(world: &World, names: &[String], e: &Event) -> Json {
-    let mut m = Map::new();
-    m.insert("step".into(), json!(e.step));
-    m.insert("time".into(), json!(e.time));
-    m.insert("tid".into(), json!(e.tid));
-    m.insert("thread".into(), json!(name_of(names, e.tid)));
+/// Appends `,"key":` and then the string `value`.
+fn field(out: &mut String, key: &str, value: &str) {
+    let _ = write!(out, ",\"{key}\":");
+    string(out, value);
+}
+
+/// Appends a number, or `null` for one JSON cannot hold.
+fn number(out: &mut String, key: &str, x: f64) {
+    if x.is_finite() {
+        let _ = write!(out, ",\"{key}\":{x}");
+    } else {
+        let _ = write!(out, ",\"{key}\":null");
+    }
+}
+
+fn object_fields(out: &mut String, o: &Object) {
+    field(out, "object", &o.display_name());
+    field(out, "kind", o.kind_word());
+}
+
+/// Appends one event as a JSON object.
+fn line(out: &mut String, world: &World, file: &str, names: &[String], e: &Event) {
+    let _ = write!(out, "{{\"step\":{}", e.step);
+    number(out, "time", e.time);
+    let _ = write!(out, ",\"tid\":{}", e.tid);
+    field(out, "thread", name_of(names, e.tid));
     let event = match &e.kind {
         Kind::Start => "start",
         Kind::End { .. } => "end",
@@ -54,16 +93,17 @@ pub fn line(world: &World, names: &[String], e: &Event) -> Json {
         Kind::Block { .. } => "block",
         Kind::Spawn { .. } => "spawn",
     };
-    m.insert("event".into(), json!(event));
-    m.insert("op".into(), json!(e.kind.op()));
+    field(out, "event", event);
+    field(out, "op", e.kind.op());
     match &e.kind {
         Kind::Start => {}
-        Kind::End { error } => {
-            m.insert("error".into(), json!(error));
-        }
+        Kind::End { error } => match error {
+            Some(err) => field(out, "error", err),
+            None => out.push_str(",\"error\":null"),
+        },
         Kind::Read { var, value } | Kind::Write { var, value } => {
-            m.insert("var".into(), json!(var.as_ref()));
-            m.insert("value".into(), json!(value));
+            field(out, "var", var);
+            field(out, "value", value);
         }
         Kind::Call {
             object,
@@ -72,15 +112,15 @@ pub fn line(world: &World, names: &[String], e: &Event) -> Json {
             ..
         } => {
             if let Some(o) = object {
-                object_fields(&mut m, o);
+                object_fields(out, o);
             }
             let outcome = match outcome {
                 Outcome::Ok => "ok",
                 Outcome::Failed => "failed",
                 Outcome::Raised => "raised",
             };
-            m.insert("outcome".into(), json!(outcome));
-            m.insert("result".into(), json!(result));
+            field(out, "outcome", outcome);
+            field(out, "result", result);
         }
         Kind::Block {
             object,
@@ -88,19 +128,18 @@ pub fn line(world: &World, names: &[String], e: &Event) -> Json {
             deadline,
         } => {
             if let Some(o) = object {
-                object_fields(&mut m, o);
+                object_fields(out, o);
             }
-            m.insert("why".into(), json!(why));
-            m.insert("deadline".into(), json!(deadline));
+            field(out, "why", why);
+            number(out, "deadline", deadline.unwrap_or(f64::NAN));
         }
         Kind::Spawn { child } => {
-            m.insert("child".into(), json!(child));
-            m.insert("child_name".into(), json!(name_of(names, *child)));
+            let _ = write!(out, ",\"child\":{child}");
+            field(out, "child_name", name_of(names, *child));
         }
     }
     if let Some(line) = super::line(world, e.span) {
-        m.insert("file".into(), json!(world.source.name));
-        m.insert("line".into(), json!(line));
+        let _ = write!(out, ",\"file\":{file},\"line\":{line}");
     }
-    Json::Object(m)
+    out.push('}');
 }

@@ -293,5 +293,7 @@ pub fn render(_world: &World, names: &[String], events: &[Event], seeded: bool) 
             })
             .collect(),
     );
+    // No blank line after the last table.
+    out.truncate(out.trim_end().len() + 1);
     out
 }

@@ -66,50 +66,52 @@ pub fn time(seconds: f64, seeded: bool) -> String {
     }
 }
 
-/// Renders the log, with a header line.
+/// The seven cells of an event's row.
+fn row(world: &World, names: &[String], e: &Event, seeded: bool) -> [String; 7] {
+    let (op, object, result) = columns(names, e);
+    [
+        e.step.to_string(),
+        time(e.time, seeded),
+        name_of(names, e.tid).to_string(),
+        op,
+        object,
+        result,
+        location(world, e.span),
+    ]
+}
+
+/// Renders the log, with a header line. Rows are made twice (once to measure the
+/// columns, once to write them) rather than kept: a log can have millions.
 pub fn render(world: &World, names: &[String], events: &[Event], seeded: bool) -> String {
-    let rows: Vec<[String; 7]> = events
-        .iter()
-        .map(|e| {
-            let (op, object, result) = columns(names, e);
-            [
-                e.step.to_string(),
-                time(e.time, seeded),
-                name_of(names, e.tid).to_string(),
-                op,
-                object,
-                result,
-                location(world, e.span),
-            ]
-        })
-        .collect();
     let header = ["step", "time", "thread", "op", "object", "result", "where"].map(String::from);
-    let mut width = [0usize; 7];
-    for row in rows.iter().chain(std::iter::once(&header)) {
-        for (w, cell) in width.iter_mut().zip(row) {
+    let mut width = header.clone().map(|h| h.chars().count());
+    for e in events {
+        for (w, cell) in width.iter_mut().zip(row(world, names, e, seeded)) {
             *w = (*w).max(cell.chars().count());
         }
     }
-    let mut out = String::with_capacity(rows.len() * 80);
-    for row in std::iter::once(&header).chain(&rows) {
-        let mut line = String::new();
+    let mut out = String::with_capacity(events.len() * 100);
+    let rows = std::iter::once(header).chain(events.iter().map(|e| row(world, names, e, seeded)));
+    for row in rows {
+        let start = out.len();
         for (i, cell) in row.iter().enumerate() {
             let pad = width[i] - cell.chars().count();
             if i < 2 {
                 // Numbers are right-aligned.
-                line.extend(std::iter::repeat_n(' ', pad));
-                line.push_str(cell);
+                out.extend(std::iter::repeat_n(' ', pad));
+                out.push_str(cell);
             } else {
-                line.push_str(cell);
+                out.push_str(cell);
                 if i < 6 {
-                    line.extend(std::iter::repeat_n(' ', pad));
+                    out.extend(std::iter::repeat_n(' ', pad));
                 }
             }
             if i < 6 {
-                line.push_str("  ");
+                out.push_str("  ");
             }
         }
-        out.push_str(line.trim_end());
+        let end = out[start..].trim_end().len() + start;
+        out.truncate(end);
         out.push('\n');
     }
     out

@@ -123,7 +123,7 @@ impl Task {
     fn empty(world: Arc<World>, thread: Arc<Object>) -> Task {
         let tid = thread.as_thread().map_or(0, |t| t.tid);
         Task {
-            tracing: world.tracer().is_some(),
+            tracing: cfg!(feature = "trace") && world.tracer().is_some(),
             trace_started: false,
             tid,
             thread,

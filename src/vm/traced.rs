@@ -278,6 +278,12 @@ fn method_result(
                 false => ok("joined"),
             }
         }
+        // A pool worker's next piece of work: the future it settles.
+        ("get work", Some(Value::Tuple(t))) => match t.first() {
+            Some(Value::Object(f)) => ok(&f.display_name()),
+            _ => ok("work"),
+        },
+        ("get work", _) => ok("no more work"),
         ("put" | "put_nowait", _) => (Outcome::Ok, first.map_or_else(String::new, repr_of)),
         (_, Some(Value::None) | None) => ok(match op {
             "release" => "released",
