@@ -98,7 +98,7 @@ impl Tracer {
     }
 
     /// Records that thread `tid` started waiting (once per blocking call).
-    pub fn block(&self, tid: Tid, time: f64, span: Span, kind: Kind) {
+    pub fn block(&self, tid: Tid, now: impl FnOnce() -> f64, span: Span, kind: Kind) {
         {
             let mut w = self.waiting.lock();
             let i = tid as usize;
@@ -110,7 +110,7 @@ impl Tracer {
             }
             w[i] = true;
         }
-        self.record(tid, time, span, kind);
+        self.record(tid, now, span, kind);
     }
 
     /// Ends thread `tid`'s wait, if it was waiting; true if it was.
@@ -119,9 +119,12 @@ impl Tracer {
         w.get_mut(tid as usize).map(std::mem::take).unwrap_or(false)
     }
 
-    /// Records an event of thread `tid` at `time`, at `span`.
-    pub fn record(&self, tid: Tid, time: f64, span: Span, kind: Kind) {
+    /// Records an event of thread `tid` at `span`, reading the clock with `now` just after
+    /// the event takes its place in the order (so that, across threads, later steps
+    /// rarely carry earlier times).
+    pub fn record(&self, tid: Tid, now: impl FnOnce() -> f64, span: Span, kind: Kind) {
         let step = self.next.fetch_add(1, Ordering::Relaxed);
+        let time = now();
         let event = Event {
             step,
             time,
@@ -202,7 +205,7 @@ pub fn thread_names(world: &World) -> Vec<String> {
     names
 }
 
-/// The name of thread `tid` (`thread N` when unknown).
+/// The name of thread `tid` (`?` when unknown).
 pub fn name_of(names: &[String], tid: Tid) -> &str {
     names
         .get(tid as usize)

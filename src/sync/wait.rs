@@ -277,7 +277,7 @@ impl Ctx<'_> {
         if let Some(t) = self.world.tracer() {
             t.block(
                 self.tid,
-                self.host.now(),
+                || self.host.now(),
                 info.span,
                 crate::trace::Kind::Block {
                     object: info.object.clone(),

@@ -1,12 +1,13 @@
 //! `--stats`: contention statistics computed from the events.
 //!
 //! - locks (and the locks under conditions): acquisitions, how many had to wait, the total
-//!   and longest wait, the longest hold;
+//!   and longest wait, the longest hold (in seeded mode also the longest wait and hold in
+//!   steps);
 //! - queues: puts, gets, the largest number of items held at once, puts and gets that
 //!   had to wait;
 //! - semaphores, conditions, events and barriers: waiting calls, how many blocked, how many
 //!   of those were woken, how many timed out;
-//! - threads: steps taken, and time running, blocked and sleeping.
+//! - threads: events, and time running, blocked and sleeping.
 //!
 //! Times are seconds: virtual in seeded mode (where running takes no time), so the table is
 //! the same run after run.
@@ -29,6 +30,10 @@ struct LockStats {
     total_wait: f64,
     max_wait: f64,
     max_hold: f64,
+    /// The longest wait and hold in steps (the run's events in between): what seeded
+    /// mode, whose clock stands still while threads run, can say about them.
+    max_wait_steps: u64,
+    max_hold_steps: u64,
 }
 
 #[derive(Default)]
@@ -80,8 +85,9 @@ impl Stats {
     fn new(events: &[Event], spans: &Spans) -> Stats {
         let mut st = Stats::default();
         let time = |i: usize| events[i].time;
-        // How long the call ending at each event waited, if it did.
-        let mut waited: BTreeMap<usize, f64> = BTreeMap::new();
+        let steps = |i: usize, j: usize| events[j].step - events[i].step;
+        // How long the call ending at each event waited, if it did: seconds and steps.
+        let mut waited: BTreeMap<usize, (f64, u64)> = BTreeMap::new();
         for iv in &spans.intervals {
             let d = time(iv.end) - time(iv.start);
             let t = st.threads.entry(iv.tid).or_default();
@@ -91,13 +97,14 @@ impl Stats {
                 State::Sleeping => t.sleeping += d,
             }
             if iv.state != State::Running {
-                waited.insert(iv.end, d);
+                waited.insert(iv.end, (d, steps(iv.start, iv.end)));
             }
         }
         for h in &spans.holds {
             let end = h.end.unwrap_or(events.len() - 1);
             let s = entry(&mut st.locks, &h.lock);
             s.max_hold = s.max_hold.max(time(end) - time(h.start));
+            s.max_hold_steps = s.max_hold_steps.max(steps(h.start, end));
         }
         for (i, e) in events.iter().enumerate() {
             st.threads.entry(e.tid).or_default().steps += 1;
@@ -114,7 +121,7 @@ impl Stats {
         st
     }
 
-    fn call(&mut self, o: &Arc<Object>, op: &str, outcome: Outcome, waited: Option<f64>) {
+    fn call(&mut self, o: &Arc<Object>, op: &str, outcome: Outcome, waited: Option<(f64, u64)>) {
         let ok = outcome == Outcome::Ok;
         let lock_like = matches!(o.kind(), ObjKind::Lock | ObjKind::RLock);
         if lock_like || condition_lock(o).is_some() && op == "acquire" {
@@ -122,10 +129,11 @@ impl Stats {
                 let lock = condition_lock(o).unwrap_or(o);
                 let s = entry(&mut self.locks, lock);
                 s.acquisitions += 1;
-                if let Some(w) = waited {
+                if let Some((w, n)) = waited {
                     s.contended += 1;
                     s.total_wait += w;
                     s.max_wait = s.max_wait.max(w);
+                    s.max_wait_steps = s.max_wait_steps.max(n);
                 }
             }
             return;
@@ -222,18 +230,25 @@ pub fn render(_world: &World, names: &[String], events: &[Event], seeded: bool) 
             "total wait",
             "max wait",
             "max hold",
-        ],
+            "max wait steps",
+            "max hold steps",
+        ][..if seeded { 8 } else { 6 }],
         st.locks
             .values()
             .map(|(o, l)| {
-                vec![
+                let mut row = vec![
                     o.describe(),
                     l.acquisitions.to_string(),
                     l.contended.to_string(),
                     s(l.total_wait),
                     s(l.max_wait),
                     s(l.max_hold),
-                ]
+                ];
+                if seeded {
+                    row.push(l.max_wait_steps.to_string());
+                    row.push(l.max_hold_steps.to_string());
+                }
+                row
             })
             .collect(),
     );

@@ -70,7 +70,7 @@ impl Task {
     /// Records `kind` for this thread at `span`, now.
     pub(super) fn trace_at(&self, host: &dyn Host, span: Span, kind: Kind) {
         if let Some(t) = self.world.tracer() {
-            t.record(self.tid, host.now(), span, kind);
+            t.record(self.tid, || host.now(), span, kind);
         }
     }
 
@@ -156,7 +156,7 @@ impl Task {
             return;
         }
         let span = self.user_span();
-        let record = |kind: Kind| tracer.record(self.tid, host.now(), span, kind);
+        let record = |kind: Kind| tracer.record(self.tid, || host.now(), span, kind);
         let shared_name = |i: u32| self.world.program.shared_names[i as usize].clone();
         let top = self.stack.last();
         match (op, pre) {
