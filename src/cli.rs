@@ -4,6 +4,7 @@
 mod check;
 mod fmt;
 mod run;
+mod test;
 pub mod ui;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -69,13 +70,24 @@ pub enum Command {
     /// wrong arguments, misplaced statements, ...) as a diagnostic with the source line and
     /// help. Exits 0 when there are no errors (warnings allowed), 2 otherwise.
     Check(check::CheckArgs),
-    /// Run a scenario on real OS threads (free mode).
+    /// Run a scenario, on real OS threads (free mode) or seeded (`--seed`, `--sched`).
     ///
-    /// Each scenario thread runs on its own OS thread with real sleeps and timeouts. A
-    /// deadlock is reported (each blocked thread, the call it is blocked in, who holds
-    /// what it waits for, the cycle) with exit status 3; Ctrl-C prints the same picture
-    /// and exits 130.
+    /// Free mode: each scenario thread runs on its own OS thread with real sleeps and
+    /// timeouts. Seeded mode: one thread moves at a time, chosen by a scheduler from the
+    /// seed at every visible step, on a virtual clock; the same seed gives the same run,
+    /// and a failed run prints its schedule and the `thr run --replay` command that
+    /// reproduces it. A deadlock is reported (each blocked thread, the call it is blocked
+    /// in, who holds what it waits for, the cycle) with exit status 3; Ctrl-C prints the
+    /// same picture and exits 130.
     Run(run::RunArgs),
+    /// Run golden-output tests: scenarios with expected output files beside them.
+    ///
+    /// A test is `X.thr` with `X.stdout` (and optionally `X.stderr`) beside it. Header
+    /// lines at the top of the scenario set the run: `#! args: --seed 7 --sched pct:3`
+    /// (default: seeded, seed 0), `#! exit: 3` (default 0), `#! skip: REASON`. Mismatches
+    /// are shown as unified diffs; the last line is `N passed, N failed`; exits 1 if any
+    /// test failed.
+    Test(test::TestArgs),
     /// Print the compiled code of a scenario (for thr's developers).
     #[command(hide = true)]
     Disasm {
@@ -95,6 +107,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Check(args) => check::run(&ui, args),
         Command::Fmt(args) => fmt::run(&ui, args),
         Command::Run(args) => run::run(&ui, args),
+        Command::Test(args) => test::run(&ui, args),
         Command::Disasm { file } => run::disasm(&ui, &file),
     }
 }

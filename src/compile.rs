@@ -409,7 +409,13 @@ impl<'m> Compiler<'m> {
             self.declaration(item);
         }
         let at = Span::new(0, 0);
-        self.emit(Op::StartThreadBlocks, at);
+        let has_thread_blocks = module
+            .body
+            .iter()
+            .any(|item| matches!(item.node, StmtKind::Thread { .. }));
+        if has_thread_blocks {
+            self.emit(Op::StartThreadBlocks, at);
+        }
         for item in &module.body {
             if !item.node.is_declaration() {
                 self.stmt(item);

@@ -16,4 +16,6 @@ pub mod lang;
 pub mod source;
 pub mod sync;
 pub mod syntax;
+pub mod tester;
+pub mod trace;
 pub mod vm;

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::lang::kinds::Kind;
-use wait::{Ctx, Poll, WaitInfo};
+use wait::{Ctx, Poll};
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
@@ -106,13 +106,17 @@ impl Object {
 
     /// How reports and traces name the object: "lock `guard`".
     pub fn describe(&self) -> String {
-        let word = match self.kind() {
+        format!("{} `{}`", self.kind_word(), self.display_name())
+    }
+
+    /// The kind in words, as declarations write it: `lock`, `bounded semaphore`, `thread`.
+    pub fn kind_word(&self) -> &'static str {
+        match self.kind() {
             Kind::BoundedSemaphore => "bounded semaphore",
             Kind::LifoQueue => "lifo queue",
             Kind::PriorityQueue => "priority queue",
             k => k.info().prose.split_once(' ').map_or("object", |(_, w)| w),
-        };
-        format!("{word} `{}`", self.display_name())
+        }
     }
 
     /// Python's repr, without the address Python would print.
@@ -164,13 +168,12 @@ impl Object {
 
 /// Acquires a `lock` or `rlock` object (blocking until `deadline`); `Ready(acquired)`.
 pub fn acquire(ctx: &mut Ctx<'_>, obj: &Arc<Object>, deadline: Option<f64>) -> Poll<bool> {
-    let span = ctx.span;
-    let info = || WaitInfo {
-        object: Some(obj.clone()),
-        what: format!("to acquire {}", obj.describe()),
+    let info = methods::wait_info(
+        ctx,
+        obj,
+        || format!("to acquire {}", obj.describe()),
         deadline,
-        span,
-    };
+    );
     match &obj.body {
         Body::Lock(l) => {
             if l.try_acquire(ctx.tid) {
@@ -205,5 +208,11 @@ pub fn release(ctx: &Ctx<'_>, obj: &Object) -> Result<(), crate::vm::exc::Exc> {
         Body::RLock(r) => r.release(ctx.tid),
         Body::Condition(c) => release(ctx, &c.lock),
         _ => Ok(()),
+    }
+}
+
+impl std::fmt::Debug for Object {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.describe())
     }
 }

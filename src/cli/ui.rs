@@ -12,6 +12,8 @@ use crate::source::SourceFile;
 pub struct Ui {
     /// Whether stderr gets ANSI colour.
     pub color: bool,
+    /// Whether stdout gets ANSI colour.
+    pub out_color: bool,
     renderer: Renderer,
 }
 
@@ -24,15 +26,16 @@ impl Ui {
             ColorWhen::Auto => anstream::ColorChoice::Auto,
         };
         choice.write_global();
-        let color = match when {
+        let decide = |auto: anstream::ColorChoice| match when {
             ColorWhen::Always => true,
             ColorWhen::Never => false,
-            ColorWhen::Auto => {
-                anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never
-            }
+            ColorWhen::Auto => auto != anstream::ColorChoice::Never,
         };
+        let color = decide(anstream::AutoStream::choice(&std::io::stderr()));
+        let out_color = decide(anstream::AutoStream::choice(&std::io::stdout()));
         Ui {
             color,
+            out_color,
             renderer: Renderer::new(color),
         }
     }
@@ -84,5 +87,21 @@ impl Ui {
         } else {
             text.to_string()
         }
+    }
+
+    /// `text` in `style` when stdout is coloured.
+    pub fn paint_out(&self, text: &str, style: Style) -> String {
+        if self.out_color {
+            format!("{style}{text}{style:#}")
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// Writes `text` to stdout whole.
+    pub fn print(&self, text: &str) {
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(text.as_bytes());
+        let _ = out.flush();
     }
 }

@@ -10,8 +10,8 @@ use parking_lot::Mutex;
 use super::report::{self, ThreadState};
 use super::{RunOptions, exit_status};
 use crate::cli::exit;
+use crate::sync::Object;
 use crate::sync::wait::{Host, Tid, WaitInfo, Waker};
-use crate::sync::{Body, Object};
 use crate::vm::exc::Exc;
 use crate::vm::task::{Step, Task};
 use crate::vm::world::World;
@@ -60,6 +60,9 @@ impl Shared {
     fn stop(&self, code: i32, text: &str) -> ! {
         if !self.stopping.swap(true, Relaxed) {
             self.world.out.err(text);
+            if let Some(t) = self.world.tracer() {
+                t.finish(&self.world);
+            }
         }
         std::process::exit(code)
     }
@@ -158,13 +161,6 @@ fn run_task(mut task: Task, host: &FreeHost) {
     host.slot.finished.store(true, Relaxed);
 }
 
-fn report_uncaught(world: &World, thread: &Object, e: &Exc) {
-    world.failed.store(true, Relaxed);
-    world
-        .out
-        .err(&report::uncaught(world, &thread.display_name(), e));
-}
-
 /// Runs a scenario in free mode; returns the exit status.
 pub fn run(world: Arc<World>, options: &RunOptions) -> i32 {
     let shared = Arc::new(Shared {
@@ -178,22 +174,7 @@ pub fn run(world: Arc<World>, options: &RunOptions) -> i32 {
         stack_size: options.stack_size,
         stopping: AtomicBool::new(false),
     });
-    let main = crate::sync::Object::new(
-        "MainThread",
-        Body::Thread(crate::sync::thread::ThreadObj::new(
-            0,
-            Arc::from("MainThread"),
-            false,
-            None,
-            None,
-        )),
-    );
-    let _ = world.new_tid();
-    world.threads.lock().push(main.clone());
-    if let Some(t) = main.as_thread() {
-        let _ = t.begin();
-    }
-    world.thread_started(&main);
+    let main = super::main_thread(&world);
     let slot = shared.add_slot(main.clone());
     let host = FreeHost {
         shared: shared.clone(),
@@ -214,11 +195,7 @@ pub fn run(world: Arc<World>, options: &RunOptions) -> i32 {
     let mut task = Task::main(world.clone(), main.clone());
     run_main(&mut task, &host);
     // Interpreter exit: shut pools down, then join every non-daemon thread.
-    for p in world.pools.lock().clone() {
-        if let Body::Pool(pool) = &p.body {
-            pool.shutdown(false);
-        }
-    }
+    super::shut_pools_down(&world);
     loop {
         let waiting: Vec<Arc<Object>> = world
             .live
@@ -259,7 +236,7 @@ fn run_main(task: &mut Task, host: &FreeHost) {
     loop {
         if let Step::Finished(error) = task.run_free(host) {
             if let Some(e) = error {
-                report_uncaught(&task.world, &task.thread, &e);
+                super::report_uncaught(&task.world, &task.thread, &e);
             }
             return;
         }
@@ -328,16 +305,9 @@ fn watch(shared: &Arc<Shared>, interrupted: &AtomicBool, timeout: Option<f64>) {
                 .as_ref()
                 .is_some_and(|(p, was)| *was && *p == progress)
         {
-            let headline = if cycle.as_ref().is_some_and(|c| c.len() == 1) {
-                "deadlock: a thread waits for a lock it holds itself"
-            } else if cycle.is_some() {
-                "deadlock: threads wait for each other in a cycle"
-            } else {
-                "deadlock: every thread is blocked and nothing can wake them"
-            };
             let text = report::picture(
                 world,
-                headline,
+                report::deadlock_headline(cycle.as_deref()),
                 "thr::run::deadlock",
                 &states,
                 cycle.as_deref(),

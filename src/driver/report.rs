@@ -138,6 +138,7 @@ pub fn picture(
                     )
                 }
             }
+            None if s.span.is_empty() => "about to start".to_string(),
             None => format!("running at line {}: `{call}`", line_of(s.span)),
         };
         out.push_str(&format!("  {:<width$}  {what}\n", s.name));
@@ -187,4 +188,13 @@ pub fn picture(
     let renderer = Renderer::new(world.settings.color);
     out.push_str(&renderer.render(&diag, Some(&world.source)));
     out
+}
+
+/// The first line of a deadlock report, by the shape of the deadlock.
+pub fn deadlock_headline(cycle: Option<&[Tid]>) -> &'static str {
+    match cycle {
+        Some([_]) => "deadlock: a thread waits for a lock it holds itself",
+        Some(_) => "deadlock: threads wait for each other in a cycle",
+        None => "deadlock: every thread is blocked and nothing can wake them",
+    }
 }

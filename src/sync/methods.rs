@@ -12,7 +12,7 @@ use crate::vm::exc::{Exc, bare, kind, runtime_error, type_error, value_error};
 use crate::vm::value::Value;
 
 /// The argument `i`, or `None` when not given.
-fn arg(args: &[Option<Value>], i: usize) -> Option<&Value> {
+pub(super) fn arg(args: &[Option<Value>], i: usize) -> Option<&Value> {
     args.get(i).and_then(|a| a.as_ref())
 }
 
@@ -61,12 +61,20 @@ fn lock_timeout(args: &[Option<Value>]) -> Result<(bool, Option<f64>), Exc> {
     Ok((blocking, (timeout >= 0.0).then_some(timeout)))
 }
 
-fn wait_info(ctx: &Ctx<'_>, obj: &Arc<Object>, what: String, deadline: Option<f64>) -> WaitInfo {
-    WaitInfo {
+/// What a blocked call waits for, built only if the call really blocks: formatting the
+/// description for every uncontended call would cost more than the call itself.
+pub(super) fn wait_info<'a>(
+    ctx: &Ctx<'_>,
+    obj: &'a Arc<Object>,
+    what: impl Fn() -> String + 'a,
+    deadline: Option<f64>,
+) -> impl Fn() -> WaitInfo + 'a {
+    let span = ctx.span;
+    move || WaitInfo {
         object: Some(obj.clone()),
-        what,
+        what: what(),
         deadline,
-        span: ctx.span,
+        span,
     }
 }
 
@@ -103,7 +111,7 @@ fn event_wait(
     e: &super::semaphore::Event,
     st: &mut OpState,
     deadline: Option<f64>,
-    what: String,
+    what: impl Fn() -> String,
 ) -> Result<Outcome, Exc> {
     if st.phase == 0 {
         st.phase = 1;
@@ -111,18 +119,15 @@ fn event_wait(
     }
     let generation = st.saved;
     let info = wait_info(ctx, obj, what, deadline);
-    let p = ctx.block_on(
-        || info.clone(),
-        |cx, reg| {
-            e.poll_wait(
-                cx.tid,
-                reg.then(|| cx.host.waker()).as_ref(),
-                cx.now_if(deadline),
-                deadline,
-                generation,
-            )
-        },
-    );
+    let p = ctx.block_on(info, |cx, reg| {
+        e.poll_wait(
+            cx.tid,
+            reg.then(|| cx.host.waker()).as_ref(),
+            cx.now_if(deadline),
+            deadline,
+            generation,
+        )
+    });
     ready(p, |b| Ok(Value::Bool(b)))
 }
 
@@ -185,19 +190,20 @@ fn call_inner(
             } else {
                 Some(f64::NEG_INFINITY)
             };
-            let what = format!("to acquire {}", obj.describe());
-            let info = wait_info(ctx, obj, what, deadline);
-            let p = ctx.block_on(
-                || info.clone(),
-                |cx, reg| {
-                    s.poll_acquire(
-                        cx.tid,
-                        reg.then(|| cx.host.waker()).as_ref(),
-                        cx.now_if(deadline),
-                        deadline,
-                    )
-                },
+            let info = wait_info(
+                ctx,
+                obj,
+                || format!("to acquire {}", obj.describe()),
+                deadline,
             );
+            let p = ctx.block_on(info, |cx, reg| {
+                s.poll_acquire(
+                    cx.tid,
+                    reg.then(|| cx.host.waker()).as_ref(),
+                    cx.now_if(deadline),
+                    deadline,
+                )
+            });
             ready(p, |b| Ok(Value::Bool(b)))
         }
         (Body::Semaphore(s, _), "release") => {
@@ -215,7 +221,7 @@ fn call_inner(
         (Body::Event(e), "is_set") => done(Value::Bool(e.is_set())),
         (Body::Event(e), "wait") => {
             let deadline = st.deadline(|| ctx.host.now(), timeout_arg(arg(args, 0))?);
-            let what = format!("for {} to be set", obj.describe());
+            let what = || format!("for {} to be set", obj.describe());
             event_wait(ctx, obj, e, st, deadline, what)
         }
         (Body::Barrier(b), "wait") => {
@@ -241,13 +247,12 @@ fn call_inner(
             let info = wait_info(
                 ctx,
                 obj,
-                format!("for {} to finish draining", obj.describe()),
+                || format!("for {} to finish draining", obj.describe()),
                 None,
             );
-            let p = ctx.block_on(
-                || info.clone(),
-                |cx, reg| b.poll_enter(cx.tid, reg.then(|| cx.host.waker()).as_ref()),
-            );
+            let p = ctx.block_on(info, |cx, reg| {
+                b.poll_enter(cx.tid, reg.then(|| cx.host.waker()).as_ref())
+            });
             ready(p, |r| r.map(|i| Value::Int(i as i64)))
         }
         (Body::Barrier(b), "_release") => {
@@ -259,20 +264,17 @@ fn call_inner(
             let info = wait_info(
                 ctx,
                 obj,
-                format!("for all {} parties at {}", b.parties, obj.describe()),
+                || format!("for all {} parties at {}", b.parties, obj.describe()),
                 deadline,
             );
-            let p = ctx.block_on(
-                || info.clone(),
-                |cx, reg| {
-                    b.poll_wait(
-                        cx.tid,
-                        reg.then(|| cx.host.waker()).as_ref(),
-                        cx.now_if(deadline),
-                        deadline,
-                    )
-                },
-            );
+            let p = ctx.block_on(info, |cx, reg| {
+                b.poll_wait(
+                    cx.tid,
+                    reg.then(|| cx.host.waker()).as_ref(),
+                    cx.now_if(deadline),
+                    deadline,
+                )
+            });
             ready(p, |r| r.map(|()| Value::None))
         }
         (Body::Barrier(b), "_exit") => {
@@ -319,20 +321,17 @@ fn thread_call(
             let info = wait_info(
                 ctx,
                 obj,
-                format!("for {} to finish", obj.describe()),
+                || format!("for {} to finish", obj.describe()),
                 deadline,
             );
-            let p = ctx.block_on(
-                || info.clone(),
-                |cx, reg| {
-                    t.poll_join(
-                        cx.tid,
-                        reg.then(|| cx.host.waker()).as_ref(),
-                        cx.now_if(deadline),
-                        deadline,
-                    )
-                },
-            );
+            let p = ctx.block_on(info, |cx, reg| {
+                t.poll_join(
+                    cx.tid,
+                    reg.then(|| cx.host.waker()).as_ref(),
+                    cx.now_if(deadline),
+                    deadline,
+                )
+            });
             ready(p, |()| Ok(Value::None))
         }
         "is_alive" => done(Value::Bool(t.is_alive())),
@@ -357,7 +356,7 @@ fn thread_call(
                 return Err(attribute_error(obj, name));
             };
             let deadline = st.deadline(|| ctx.host.now(), Some(timer.interval));
-            let what = format!("for {} to fire", obj.describe());
+            let what = || format!("for {} to fire", obj.describe());
             event_wait(ctx, obj, &timer.finished, st, deadline, what)
         }
         _ => Err(attribute_error(obj, name)),
@@ -458,15 +457,12 @@ fn pool_call(
                     let info = wait_info(
                         ctx,
                         w,
-                        format!("for pool worker {} to finish", w.describe()),
+                        || format!("for pool worker {} to finish", w.describe()),
                         None,
                     );
-                    if let Poll::Pending = ctx.block_on(
-                        || info.clone(),
-                        |cx, reg| {
-                            t.poll_join(cx.tid, reg.then(|| cx.host.waker()).as_ref(), 0.0, None)
-                        },
-                    ) {
+                    if let Poll::Pending = ctx.block_on(info, |cx, reg| {
+                        t.poll_join(cx.tid, reg.then(|| cx.host.waker()).as_ref(), 0.0, None)
+                    }) {
                         return Ok(Outcome::Pending);
                     }
                 }
@@ -475,11 +471,15 @@ fn pool_call(
             done(Value::None)
         }
         (Body::Pool(p), "_next_work") => {
-            let info = wait_info(ctx, obj, format!("for work from {}", obj.describe()), None);
-            let next = ctx.block_on(
-                || info.clone(),
-                |cx, reg| p.poll_next(cx.tid, reg.then(|| cx.host.waker()).as_ref()),
+            let info = wait_info(
+                ctx,
+                obj,
+                || format!("for work from {}", obj.describe()),
+                None,
             );
+            let next = ctx.block_on(info, |cx, reg| {
+                p.poll_next(cx.tid, reg.then(|| cx.host.waker()).as_ref())
+            });
             ready(next, |item| {
                 Ok(match item {
                     None => Value::None,
@@ -501,22 +501,19 @@ fn pool_call(
             let info = wait_info(
                 ctx,
                 obj,
-                format!("for the result of {}", obj.describe()),
+                || format!("for the result of {}", obj.describe()),
                 deadline,
             );
             let want_error = name == "exception";
-            let p = ctx.block_on(
-                || info.clone(),
-                |cx, reg| {
-                    f.poll_result(
-                        cx.tid,
-                        reg.then(|| cx.host.waker()).as_ref(),
-                        cx.now_if(deadline),
-                        deadline,
-                        want_error,
-                    )
-                },
-            );
+            let p = ctx.block_on(info, |cx, reg| {
+                f.poll_result(
+                    cx.tid,
+                    reg.then(|| cx.host.waker()).as_ref(),
+                    cx.now_if(deadline),
+                    deadline,
+                    want_error,
+                )
+            });
             ready(p, |r| r)
         }
         (Body::Future(f), "done") => done(Value::Bool(f.done())),

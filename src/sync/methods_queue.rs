@@ -2,15 +2,12 @@
 
 use std::sync::Arc;
 
+use super::methods::{arg, wait_info};
 use super::queue::check_timeout;
-use super::wait::{Ctx, OpState, Outcome, WaitInfo};
+use super::wait::{Ctx, OpState, Outcome};
 use super::{Body, Object};
 use crate::vm::exc::Exc;
 use crate::vm::value::Value;
-
-fn arg(args: &[Option<Value>], i: usize) -> Option<&Value> {
-    args.get(i).and_then(|a| a.as_ref())
-}
 
 /// Calls queue method `name` of `obj`.
 pub fn call(
@@ -22,12 +19,6 @@ pub fn call(
 ) -> Result<Outcome, Exc> {
     let Body::Queue(q) = &obj.body else {
         unreachable!("a queue")
-    };
-    let info = |ctx: &Ctx<'_>, what: String, deadline| WaitInfo {
-        object: Some(obj.clone()),
-        what,
-        deadline,
-        span: ctx.span,
     };
     Ok(match name {
         "put" | "put_nowait" => {
@@ -41,20 +32,22 @@ pub fn call(
             check_timeout(block, timeout)?;
             let deadline = st.deadline(|| ctx.host.now(), timeout);
             let mut slot = arg(args, 0).cloned();
-            let what = info(ctx, format!("for room in {}", obj.describe()), deadline);
-            ctx.block_on(
-                || what.clone(),
-                |cx, reg| {
-                    q.poll_put(
-                        cx.tid,
-                        reg.then(|| cx.host.waker()).as_ref(),
-                        &mut slot,
-                        block,
-                        cx.now_if(deadline),
-                        deadline,
-                    )
-                },
-            )
+            let what = wait_info(
+                ctx,
+                obj,
+                || format!("for room in {}", obj.describe()),
+                deadline,
+            );
+            ctx.block_on(what, |cx, reg| {
+                q.poll_put(
+                    cx.tid,
+                    reg.then(|| cx.host.waker()).as_ref(),
+                    &mut slot,
+                    block,
+                    cx.now_if(deadline),
+                    deadline,
+                )
+            })
             .map(|r| r.map(|()| Value::None))
             .into()
         }
@@ -68,23 +61,21 @@ pub fn call(
             };
             check_timeout(block, timeout)?;
             let deadline = st.deadline(|| ctx.host.now(), timeout);
-            let what = info(
+            let what = wait_info(
                 ctx,
-                format!("for an item from {}", obj.describe()),
+                obj,
+                || format!("for an item from {}", obj.describe()),
                 deadline,
             );
-            ctx.block_on(
-                || what.clone(),
-                |cx, reg| {
-                    q.poll_get(
-                        cx.tid,
-                        reg.then(|| cx.host.waker()).as_ref(),
-                        block,
-                        cx.now_if(deadline),
-                        deadline,
-                    )
-                },
-            )
+            ctx.block_on(what, |cx, reg| {
+                q.poll_get(
+                    cx.tid,
+                    reg.then(|| cx.host.waker()).as_ref(),
+                    block,
+                    cx.now_if(deadline),
+                    deadline,
+                )
+            })
             .into()
         }
         "qsize" => Outcome::Done(Value::Int(q.qsize() as i64)),
@@ -95,15 +86,15 @@ pub fn call(
             Outcome::Done(Value::None)
         }
         "join" => {
-            let what = info(
+            let what = wait_info(
                 ctx,
-                format!("for every item of {} to be marked done", obj.describe()),
+                obj,
+                || format!("for every item of {} to be marked done", obj.describe()),
                 None,
             );
-            match ctx.block_on(
-                || what.clone(),
-                |cx, reg| q.poll_join(cx.tid, reg.then(|| cx.host.waker()).as_ref()),
-            ) {
+            match ctx.block_on(what, |cx, reg| {
+                q.poll_join(cx.tid, reg.then(|| cx.host.waker()).as_ref())
+            }) {
                 super::wait::Poll::Pending => Outcome::Pending,
                 super::wait::Poll::Ready(()) => Outcome::Done(Value::None),
             }

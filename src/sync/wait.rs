@@ -45,7 +45,7 @@ pub enum Waker {
     /// Free mode: unpark this OS thread.
     Thread(std::thread::Thread),
     /// Seeded mode: tell the scheduler that task `Tid` may proceed.
-    Task(Tid, Arc<Mutex<Vec<Tid>>>),
+    Task(Tid, Arc<WakeQueue>),
 }
 
 impl Waker {
@@ -53,8 +53,41 @@ impl Waker {
     pub fn wake(&self) {
         match self {
             Waker::Thread(t) => t.unpark(),
-            Waker::Task(tid, queue) => queue.lock().push(*tid),
+            Waker::Task(tid, queue) => queue.push(*tid),
         }
+    }
+}
+
+/// Seeded mode's wake-ups: the tasks that may proceed, collected during a step.
+#[derive(Default, Debug)]
+pub struct WakeQueue {
+    tids: Mutex<Vec<Tid>>,
+    /// Set when `tids` may be non-empty, so the scheduler checks without locking.
+    pending: std::sync::atomic::AtomicBool,
+}
+
+impl WakeQueue {
+    /// Notes that `tid` may proceed.
+    pub fn push(&self, tid: Tid) {
+        self.tids.lock().push(tid);
+        self.pending
+            .store(true, std::sync::atomic::Ordering::Release);
+    }
+
+    /// The tasks woken since the last call, in wake-up order.
+    pub fn take(&self) -> Vec<Tid> {
+        if !self
+            .pending
+            .swap(false, std::sync::atomic::Ordering::Acquire)
+        {
+            return Vec::new();
+        }
+        std::mem::take(&mut *self.tids.lock())
+    }
+
+    /// True when wake-ups are waiting to be taken.
+    pub fn is_pending(&self) -> bool {
+        self.pending.load(std::sync::atomic::Ordering::Acquire)
     }
 }
 
@@ -169,7 +202,11 @@ impl Ctx<'_> {
 }
 
 /// How many polls the free driver spins through before parking.
-const SPINS: u32 = 64;
+const SPINS: u32 = 24;
+
+/// The first polls are separated by 2, 4, ... 2^BACKOFF_STEPS pause instructions; the rest
+/// by a yield of the CPU.
+const BACKOFF_STEPS: u32 = 7;
 
 impl Ctx<'_> {
     /// Runs a blocking operation to completion (free mode) or polls it once, registered
@@ -183,7 +220,11 @@ impl Ctx<'_> {
         if self.host.seeded() {
             return match poll(self, true) {
                 Poll::Pending => {
-                    self.host.set_blocked(self.tid, Some(info()));
+                    let info = info();
+                    if cfg!(feature = "trace") {
+                        self.trace_block(&info);
+                    }
+                    self.host.set_blocked(self.tid, Some(info));
                     Poll::Pending
                 }
                 ready => {
@@ -201,12 +242,21 @@ impl Ctx<'_> {
                 }
                 return Poll::Ready(v);
             }
+            if cfg!(feature = "trace") && spins == 0 && self.world.tracer().is_some() {
+                // Traced: the call blocked, even if it only spins until it can go on.
+                self.trace_block(&info());
+            }
             if spins < SPINS {
+                // Back off exponentially between polls, so a waiter does not keep pulling
+                // the object's cache lines away from the thread that is about to release
+                // it; yield the CPU once the pauses are long.
                 spins += 1;
-                if spins % 16 == 0 {
-                    std::thread::yield_now();
+                if spins <= BACKOFF_STEPS {
+                    for _ in 0..1u32 << spins {
+                        std::hint::spin_loop();
+                    }
                 } else {
-                    std::hint::spin_loop();
+                    std::thread::yield_now();
                 }
                 continue;
             }
@@ -217,6 +267,24 @@ impl Ctx<'_> {
                 blocked = true;
             }
             self.host.park(deadline);
+        }
+    }
+}
+
+impl Ctx<'_> {
+    /// Records, when the run is traced, that the calling thread started waiting.
+    fn trace_block(&self, info: &WaitInfo) {
+        if let Some(t) = self.world.tracer() {
+            t.block(
+                self.tid,
+                || self.host.now(),
+                info.span,
+                crate::trace::Kind::Block {
+                    object: info.object.clone(),
+                    why: info.what.clone(),
+                    deadline: info.deadline,
+                },
+            );
         }
     }
 }

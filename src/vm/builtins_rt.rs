@@ -70,7 +70,7 @@ fn call_inner(
             let info = move || WaitInfo {
                 object: None,
                 what: format!(
-                    "sleeping ({})",
+                    "for its {}s sleep to end",
                     super::format::float_repr(secs).trim_end_matches(".0")
                 ),
                 deadline,

@@ -25,6 +25,22 @@ pub fn bind(
     args: Args,
     defaults: Option<&[Value]>,
 ) -> Result<Vec<Option<Value>>, Exc> {
+    // The common case, without the bookkeeping below: positional arguments only, for a
+    // signature of plain parameters, each missing one having a default.
+    if args.kw.is_empty() {
+        let n = args.pos.len();
+        let plain = n <= sig.params.len()
+            && sig.params.iter().enumerate().all(|(i, p)| {
+                matches!(p.mode, ParamMode::Normal | ParamMode::PositionalOnly)
+                    && (i < n || p.default.is_some())
+            });
+        if plain {
+            let mut out: Vec<Option<Value>> = args.pos.into_iter().map(Some).collect();
+            out.resize(sig.params.len(), None);
+            fill_defaults(sig, &mut out, defaults);
+            return Ok(out);
+        }
+    }
     let err = |e: BindError| type_error(e.to_string());
     let name = || sig.name.clone();
     let mut out: Vec<Option<Value>> = vec![None; sig.params.len()];
@@ -122,18 +138,22 @@ pub fn bind(
             keyword_only: true,
         }));
     }
-    if let Some(defaults) = defaults {
-        let mut next = 0;
-        for (p, v) in sig.params.iter().zip(out.iter_mut()) {
-            if p.default.is_some() {
-                if v.is_none() {
-                    *v = defaults.get(next).cloned();
-                }
-                next += 1;
+    fill_defaults(sig, &mut out, defaults);
+    Ok(out)
+}
+
+/// Puts the default values (when given) into the parameters no argument reached.
+fn fill_defaults(sig: &Signature, out: &mut [Option<Value>], defaults: Option<&[Value]>) {
+    let Some(defaults) = defaults else { return };
+    let mut next = 0;
+    for (p, v) in sig.params.iter().zip(out.iter_mut()) {
+        if p.default.is_some() {
+            if v.is_none() {
+                *v = defaults.get(next).cloned();
             }
+            next += 1;
         }
     }
-    Ok(out)
 }
 
 /// Expands `*xs` into positional values.

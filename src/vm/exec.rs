@@ -10,7 +10,7 @@ use super::ops;
 use super::seq;
 use super::spec::format_value;
 use super::task::{Flow, Handler, Task};
-use super::value::Value;
+use super::value::{IterState, Value};
 use crate::compile::code::{CallShape, Capture, Op};
 use crate::sync::wait::{Ctx, Host};
 
@@ -35,11 +35,7 @@ impl Task {
 
     /// A context for calls into objects and builtins.
     pub(super) fn ctx<'a>(&'a self, host: &'a dyn Host) -> Ctx<'a> {
-        let span = self
-            .frames
-            .last()
-            .map(|f| f.code.spans[f.pc.saturating_sub(1)])
-            .unwrap_or_default();
+        let span = self.user_span();
         Ctx {
             world: &self.world,
             host,
@@ -167,13 +163,12 @@ impl Task {
                 *cell.lock() = Some(v);
             }
             Op::LoadShared(i) => {
-                let v = self.world.shared[i as usize].lock().clone();
+                let v = self.world.shared[i as usize].get();
                 self.stack.push(v);
             }
             Op::StoreShared(i) => {
                 let v = self.pop();
-                let old = std::mem::replace(&mut *self.world.shared[i as usize].lock(), v);
-                drop(old);
+                self.world.shared[i as usize].set(v);
             }
             Op::LoadGlobal(i) => {
                 let v = self.world.global(i);
@@ -221,9 +216,8 @@ impl Task {
             Op::BinaryConst(b, c) => {
                 // Fused with the `Binary` after it, which is skipped.
                 frame.pc += 1;
-                let rhs = frame.code.consts[c as usize].clone();
-                let top = self.stack.last_mut().expect("an operand");
-                if let (Value::Int(x), Value::Int(y)) = (&*top, &rhs) {
+                let rhs = &frame.code.consts[c as usize];
+                if let (Some(Value::Int(x)), Value::Int(y)) = (self.stack.last_mut(), rhs) {
                     let fast = match b {
                         crate::syntax::ast::BinOp::Add => x.checked_add(*y),
                         crate::syntax::ast::BinOp::Sub => x.checked_sub(*y),
@@ -231,16 +225,36 @@ impl Task {
                         _ => None,
                     };
                     if let Some(r) = fast {
-                        *top = Value::Int(r);
+                        *x = r;
                         return Ok(Flow::Next);
                     }
                 }
+                let rhs = rhs.clone();
                 let l = self.pop();
                 self.stack.push(ops::binary(b, &l, &rhs)?);
             }
             Op::ForIterStore { exit, slot } => {
+                // A range stores its next number straight into the local (no `Option`
+                // passed through memory: this is the loop of most scenarios).
+                if let Some(Value::Iter(it)) = self.stack.last_mut()
+                    && let IterState::Range(cur, stop, step) = &mut **it
+                {
+                    if (*step > 0 && *cur < *stop) || (*step < 0 && *cur > *stop) {
+                        let v = *cur;
+                        *cur += *step;
+                        frame.pc += 1;
+                        match &mut frame.locals[slot as usize] {
+                            Some(Value::Int(x)) => *x = v,
+                            other => *other = Some(Value::Int(v)),
+                        }
+                    } else {
+                        frame.pc = exit as usize;
+                        self.stack.pop();
+                    }
+                    return Ok(Flow::Next);
+                }
                 let next = match self.stack.last_mut() {
-                    Some(Value::Iter(it)) => seq::next(it)?,
+                    Some(Value::Iter(it)) => next_item(it)?,
                     _ => None,
                 };
                 let frame = self.frames.last_mut().expect("a frame");
@@ -405,7 +419,7 @@ impl Task {
             }
             Op::ForIter(t) => {
                 let next = match self.stack.last_mut() {
-                    Some(Value::Iter(it)) => seq::next(it)?,
+                    Some(Value::Iter(it)) => next_item(it)?,
                     _ => None,
                 };
                 match next {
@@ -597,4 +611,22 @@ impl Task {
         }
         Ok(Flow::Next)
     }
+}
+
+/// The next item of an iteration, with ranges (the common loop) handled here rather than
+/// through a call that returns its result in memory.
+#[inline(always)]
+fn next_item(it: &mut IterState) -> Result<Option<Value>, Exc> {
+    if let IterState::Range(cur, stop, step) = it {
+        return Ok(
+            if (*step > 0 && *cur < *stop) || (*step < 0 && *cur > *stop) {
+                let v = *cur;
+                *cur += *step;
+                Some(Value::Int(v))
+            } else {
+                None
+            },
+        );
+    }
+    seq::next(it)
 }

@@ -71,6 +71,10 @@ pub struct Task {
     pub stack: Vec<Value>,
     /// State of a blocking call in progress.
     pub op: OpState,
+    /// True when the run is traced (fixed when the task is made).
+    tracing: bool,
+    /// True once a traced task has recorded its start.
+    trace_started: bool,
 }
 
 /// How an instruction ended.
@@ -119,6 +123,8 @@ impl Task {
     fn empty(world: Arc<World>, thread: Arc<Object>) -> Task {
         let tid = thread.as_thread().map_or(0, |t| t.tid);
         Task {
+            tracing: cfg!(feature = "trace") && world.tracer().is_some(),
+            trace_started: false,
             tid,
             thread,
             world,
@@ -150,34 +156,78 @@ impl Task {
     /// Runs until one visible step is done and the next is reached, or the thread blocks
     /// or ends.
     pub fn step(&mut self, host: &dyn Host) -> Step {
-        self.run(host, true)
+        if self.tracing {
+            return self.run_traced(host, true);
+        }
+        self.run::<false>(host, true)
     }
 
     /// Runs until the thread blocks (seeded mode only) or ends, without stopping at
     /// visible steps: the free driver's loop.
     pub fn run_free(&mut self, host: &dyn Host) -> Step {
-        self.run(host, false)
+        if self.tracing {
+            return self.run_traced(host, false);
+        }
+        self.run::<false>(host, false)
     }
 
+    /// [`Task::run`] with trace events, including the thread's start and end.
+    #[inline(never)]
+    fn run_traced(&mut self, host: &dyn Host, stop_at_visible: bool) -> Step {
+        use crate::trace::Kind;
+        if !self.trace_started {
+            self.trace_started = true;
+            self.trace_at(host, crate::syntax::Span::default(), Kind::Start);
+        }
+        let step = self.run::<true>(host, stop_at_visible);
+        if let Step::Finished(e) = &step {
+            let error = e.as_ref().map(|e| e.headline());
+            self.trace_at(host, crate::syntax::Span::default(), Kind::End { error });
+        }
+        step
+    }
+
+    /// Runs instructions; `TRACE` records an event for each visible step.
     #[inline(always)]
-    fn run(&mut self, host: &dyn Host, stop_at_visible: bool) -> Step {
+    fn run<const TRACE: bool>(&mut self, host: &dyn Host, stop_at_visible: bool) -> Step {
         let mut took_step = false;
+        let mut budget = super::fast::LOOP_BUDGET;
         loop {
+            match self.run_fast::<TRACE>(stop_at_visible, &mut took_step, &mut budget) {
+                super::fast::Exit::Slow => {}
+                super::fast::Exit::Stop(step) => return step,
+                super::fast::Exit::Raise(e) => {
+                    self.op.clear();
+                    if let Some(uncaught) = self.unwind(e) {
+                        return Step::Finished(Some(uncaught));
+                    }
+                    continue;
+                }
+            }
             let Some(frame) = self.frames.last_mut() else {
                 return Step::Finished(None);
             };
             let pc = frame.pc;
             let op = frame.code.ops[pc];
             frame.pc = pc + 1;
+            let visible = (stop_at_visible || TRACE) && self.is_visible(op);
             if stop_at_visible {
-                let visible = self.is_visible(op);
                 if visible && took_step {
                     self.frames.last_mut().expect("a frame").pc = pc;
                     return Step::Ran;
                 }
                 took_step |= visible;
             }
-            match self.exec(op, host) {
+            let pre = if TRACE && visible {
+                self.trace_before(op)
+            } else {
+                super::traced::Pre::Nothing
+            };
+            let result = self.exec(op, host);
+            if TRACE && visible {
+                self.trace_after(host, op, pre, &result);
+            }
+            match result {
                 Ok(Flow::Next) => {}
                 Ok(Flow::Pending) => {
                     if let Some(f) = self.frames.last_mut() {

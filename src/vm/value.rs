@@ -16,7 +16,6 @@ use super::func::Function;
 use crate::sync::Object;
 
 /// A runtime value.
-#[derive(Clone)]
 pub enum Value {
     /// `None`.
     None,
@@ -50,6 +49,45 @@ pub enum Value {
     Exception(Arc<Exception>),
     /// An iteration in progress (only ever on a thread's operand stack).
     Iter(Box<IterState>),
+}
+
+impl Clone for Value {
+    /// Scalars are copied inline (the interpreter's hot path); the rest share their
+    /// storage.
+    #[inline(always)]
+    fn clone(&self) -> Value {
+        match self {
+            Value::None => Value::None,
+            Value::Bool(b) => Value::Bool(*b),
+            Value::Int(i) => Value::Int(*i),
+            Value::Float(f) => Value::Float(*f),
+            _ => self.clone_shared(),
+        }
+    }
+}
+
+impl Value {
+    #[inline(never)]
+    fn clone_shared(&self) -> Value {
+        match self {
+            Value::None => Value::None,
+            Value::Bool(b) => Value::Bool(*b),
+            Value::Int(i) => Value::Int(*i),
+            Value::Float(f) => Value::Float(*f),
+            Value::Str(s) => Value::Str(s.clone()),
+            Value::Tuple(t) => Value::Tuple(t.clone()),
+            Value::List(l) => Value::List(l.clone()),
+            Value::Dict(d) => Value::Dict(d.clone()),
+            Value::Range(r) => Value::Range(r.clone()),
+            Value::Func(f) => Value::Func(f.clone()),
+            Value::Builtin(b) => Value::Builtin(*b),
+            Value::Method(m) => Value::Method(m.clone()),
+            Value::Object(o) => Value::Object(o.clone()),
+            Value::ExcType(k) => Value::ExcType(*k),
+            Value::Exception(e) => Value::Exception(e.clone()),
+            Value::Iter(it) => Value::Iter(it.clone()),
+        }
+    }
 }
 
 /// Where an iteration is.

@@ -75,7 +75,7 @@ pub struct World {
     /// The scenario's text, for diagnostics.
     pub source: SourceFile,
     /// Shared variables by slot.
-    pub shared: Box<[Mutex<Value>]>,
+    pub shared: Box<[super::shared::SharedCell]>,
     /// Declared objects, functions and threads by slot (set once, during set-up).
     pub globals: Box<[OnceLock<Value>]>,
     /// Started threads that have not finished, in start order.
@@ -94,6 +94,8 @@ pub struct World {
     pub limit_hit: Mutex<Option<String>>,
     counters: Mutex<Counters>,
     next_tid: AtomicU32,
+    /// The run's tracer, when anything is traced (set before the run starts).
+    tracer: OnceLock<Arc<crate::trace::Tracer>>,
 }
 
 impl World {
@@ -107,7 +109,7 @@ impl World {
         let shared = program
             .shared_names
             .iter()
-            .map(|_| Mutex::new(Value::None))
+            .map(|_| super::shared::SharedCell::new(Value::None))
             .collect();
         let globals = program
             .global_names
@@ -128,6 +130,7 @@ impl World {
             limit_hit: Mutex::new(None),
             counters: Mutex::new(Counters::default()),
             next_tid: AtomicU32::new(0),
+            tracer: OnceLock::new(),
         })
     }
 
@@ -184,6 +187,17 @@ impl World {
     /// Removes a finished thread from the live list.
     pub fn thread_finished(&self, t: &Arc<Object>) {
         self.live.lock().retain(|x| !Arc::ptr_eq(x, t));
+    }
+
+    /// Traces the run with `tracer` (before it starts).
+    pub fn set_tracer(&self, tracer: Arc<crate::trace::Tracer>) {
+        let _ = self.tracer.set(tracer);
+    }
+
+    /// The tracer, when the run is traced.
+    #[inline]
+    pub fn tracer(&self) -> Option<&Arc<crate::trace::Tracer>> {
+        self.tracer.get()
     }
 
     /// The thread object with number `tid`.

@@ -1,0 +1,2 @@
+# Benchmark workload (benches/run.rs): CPython's side of hello.thr.
+print("hello")

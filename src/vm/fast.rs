@@ -1,0 +1,258 @@
+//! The interpreter's inner loop for the common instructions.
+//!
+//! [`Task::run_fast`] runs instructions of the current frame for as long as each is one of
+//! the simple, frequent kinds (locals, constants, shared variables, jumps, integer
+//! arithmetic, range loops, handler set-up, `with` on a declared lock) and its fast case
+//! applies, holding the frame, the operand stack and the code's tables in locals instead of
+//! looking them up for every instruction. Anything else goes back to [`Task::exec`], which
+//! handles every instruction in full; the fast loop never changes what a program does.
+
+use super::exc::Exc;
+use super::task::{Handler, Step, Task};
+use super::value::{IterState, Value};
+use crate::compile::code::Op;
+use crate::sync::Body;
+use crate::syntax::ast::{BinOp, CmpOp};
+
+/// Backward jumps one seeded step may take without a visible step (see
+/// [`Task::run_fast`]).
+pub(super) const LOOP_BUDGET: u32 = 10_000;
+
+/// Why the fast loop stopped.
+pub(super) enum Exit {
+    /// The next instruction needs [`Task::exec`] (the frame's `pc` is at it).
+    Slow,
+    /// Stopped before a second visible step (seeded stepping).
+    Stop(Step),
+    /// An instruction raised (the frame's `pc` is past it, as after `exec`).
+    Raise(Exc),
+}
+
+/// `a op b` on integers when it cannot overflow; `None` for other operators.
+#[inline(always)]
+fn int_arith(op: BinOp, a: i64, b: i64) -> Option<i64> {
+    match op {
+        BinOp::Add => a.checked_add(b),
+        BinOp::Sub => a.checked_sub(b),
+        BinOp::Mul => a.checked_mul(b),
+        _ => None,
+    }
+}
+
+#[inline(always)]
+fn int_compare(op: CmpOp, a: i64, b: i64) -> Option<bool> {
+    Some(match op {
+        CmpOp::Lt => a < b,
+        CmpOp::Le => a <= b,
+        CmpOp::Gt => a > b,
+        CmpOp::Ge => a >= b,
+        CmpOp::Eq => a == b,
+        CmpOp::Ne => a != b,
+        _ => return None,
+    })
+}
+
+impl Task {
+    /// Runs simple instructions of the current frame; see the module documentation.
+    /// `stop_at_visible` and `took_step` are [`Task::step`]'s stopping rule: a visible
+    /// instruction after one has been taken stops the loop before it runs.
+    /// `budget` counts the backward jumps a step may still take: a loop that makes no
+    /// visible step is cut into steps of [`LOOP_BUDGET`] iterations, so one thread spinning
+    /// on local work cannot stall a seeded run.
+    #[inline(always)]
+    pub(super) fn run_fast<const TRACE: bool>(
+        &mut self,
+        stop_at_visible: bool,
+        took_step: &mut bool,
+        budget: &mut u32,
+    ) -> Exit {
+        let Task {
+            frames,
+            stack,
+            world,
+            tid,
+            ..
+        } = self;
+        let Some(frame) = frames.last_mut() else {
+            return Exit::Slow;
+        };
+        let code = &*frame.code;
+        let (ops, consts) = (&code.ops[..], &code.consts[..]);
+        let pc = &mut frame.pc;
+        let locals = &mut frame.locals;
+        macro_rules! visible {
+            () => {
+                if stop_at_visible {
+                    if *took_step {
+                        return Exit::Stop(Step::Ran);
+                    }
+                    *took_step = true;
+                }
+            };
+        }
+        loop {
+            match ops[*pc] {
+                Op::Const(i) => stack.push(consts[i as usize].clone()),
+                Op::LoadLocal(i) => match &locals[i as usize] {
+                    Some(v) => stack.push(v.clone()),
+                    None => return Exit::Slow,
+                },
+                Op::StoreLocal(i) => match stack.last() {
+                    // Integers are moved field by field: the top was often just updated
+                    // in place, and reading it back whole would stall the store buffer.
+                    Some(&Value::Int(v)) => {
+                        stack.truncate(stack.len() - 1);
+                        match &mut locals[i as usize] {
+                            Some(Value::Int(x)) => *x = v,
+                            other => *other = Some(Value::Int(v)),
+                        }
+                    }
+                    _ => {
+                        let v = stack.pop().expect("a value to store");
+                        locals[i as usize] = Some(v);
+                    }
+                },
+                Op::LoadShared(i) => {
+                    if TRACE {
+                        return Exit::Slow;
+                    }
+                    visible!();
+                    stack.push(world.shared[i as usize].get());
+                }
+                Op::StoreShared(i) => {
+                    if TRACE {
+                        return Exit::Slow;
+                    }
+                    visible!();
+                    let cell = &world.shared[i as usize];
+                    match stack.last() {
+                        Some(&Value::Int(v)) => {
+                            stack.truncate(stack.len() - 1);
+                            cell.set(Value::Int(v));
+                        }
+                        _ => cell.set(stack.pop().expect("a value to store")),
+                    }
+                }
+                Op::Pop => {
+                    stack.pop();
+                }
+                Op::Jump(t) => {
+                    if stop_at_visible && (t as usize) <= *pc {
+                        if *budget == 0 {
+                            return Exit::Stop(Step::Ran);
+                        }
+                        *budget -= 1;
+                    }
+                    *pc = t as usize;
+                    continue;
+                }
+                Op::JumpIfFalse(t) | Op::JumpIfTrue(t) => {
+                    let Some(&Value::Bool(b)) = stack.last() else {
+                        return Exit::Slow;
+                    };
+                    stack.pop();
+                    if b == matches!(ops[*pc], Op::JumpIfTrue(_)) {
+                        *pc = t as usize;
+                        continue;
+                    }
+                }
+                Op::BinaryConst(b, c) => {
+                    let (Some(Value::Int(x)), Value::Int(y)) =
+                        (stack.last_mut(), &consts[c as usize])
+                    else {
+                        return Exit::Slow;
+                    };
+                    let Some(r) = int_arith(b, *x, *y) else {
+                        return Exit::Slow;
+                    };
+                    *x = r;
+                    // The `Binary` this was fused from is skipped.
+                    *pc += 1;
+                }
+                Op::Binary(b) => {
+                    let n = stack.len();
+                    let (Value::Int(x), Value::Int(y)) = (&stack[n - 2], &stack[n - 1]) else {
+                        return Exit::Slow;
+                    };
+                    let Some(r) = int_arith(b, *x, *y) else {
+                        return Exit::Slow;
+                    };
+                    stack.pop();
+                    stack[n - 2] = Value::Int(r);
+                }
+                Op::Compare(c) => {
+                    let n = stack.len();
+                    let (Value::Int(x), Value::Int(y)) = (&stack[n - 2], &stack[n - 1]) else {
+                        return Exit::Slow;
+                    };
+                    let Some(r) = int_compare(c, *x, *y) else {
+                        return Exit::Slow;
+                    };
+                    stack.pop();
+                    stack[n - 2] = Value::Bool(r);
+                }
+                Op::ForIterStore { exit, slot } => {
+                    let Some(Value::Iter(it)) = stack.last_mut() else {
+                        return Exit::Slow;
+                    };
+                    let IterState::Range(cur, stop, step) = &mut **it else {
+                        return Exit::Slow;
+                    };
+                    if (*step > 0 && *cur < *stop) || (*step < 0 && *cur > *stop) {
+                        let v = *cur;
+                        *cur += *step;
+                        match &mut locals[slot as usize] {
+                            Some(Value::Int(x)) => *x = v,
+                            other => *other = Some(Value::Int(v)),
+                        }
+                        // The `StoreLocal` this was fused with is skipped.
+                        *pc += 1;
+                    } else {
+                        stack.pop();
+                        *pc = exit as usize;
+                        continue;
+                    }
+                }
+                Op::SetupExcept(t) => frame.handlers.push(Handler {
+                    target: t,
+                    depth: stack.len(),
+                    handling: frame.handling.len(),
+                }),
+                Op::PopBlock => {
+                    frame.handlers.pop();
+                }
+                Op::EnterWithGlobal(_) | Op::ExitWithGlobal(_) if TRACE => return Exit::Slow,
+                Op::EnterWithGlobal(g) => {
+                    let Some(Value::Object(o)) = world.globals[g as usize].get() else {
+                        return Exit::Slow;
+                    };
+                    let Body::Lock(l) = &o.body else {
+                        return Exit::Slow;
+                    };
+                    if stop_at_visible && *took_step {
+                        return Exit::Stop(Step::Ran);
+                    }
+                    if !l.try_acquire(*tid) {
+                        return Exit::Slow;
+                    }
+                    *took_step = true;
+                }
+                Op::ExitWithGlobal(g) => {
+                    let Some(Value::Object(o)) = world.globals[g as usize].get() else {
+                        return Exit::Slow;
+                    };
+                    let Body::Lock(l) = &o.body else {
+                        return Exit::Slow;
+                    };
+                    visible!();
+                    if let Err(e) = l.release() {
+                        *pc += 1;
+                        return Exit::Raise(e);
+                    }
+                }
+                _ => return Exit::Slow,
+            }
+            *pc += 1;
+        }
+    }
+}
