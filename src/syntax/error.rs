@@ -209,6 +209,17 @@ pub enum SyntaxError {
         #[label("here")]
         span: SourceSpan,
     },
+    /// A text whose brackets and `lambda`s could nest deeper than the parser can make room
+    /// for (its native stack is sized for the worst case before parsing).
+    #[error("too many brackets and `lambda`s to parse ({levels})")]
+    #[diagnostic(
+        code("thr::syntax::too-large"),
+        help("split the scenario into smaller files")
+    )]
+    TooLarge {
+        /// How many there are.
+        levels: usize,
+    },
     /// Recovery gave up after too many errors.
     #[error("stopped after {count} syntax errors")]
     #[diagnostic(

@@ -57,7 +57,8 @@ pub struct Parsed {
 ///
 /// Texts of [`PARALLEL_MIN_LEN`] bytes or more are cut in two at an item boundary and the
 /// halves are parsed on two threads; the result is the same as parsing the items one after
-/// the other.
+/// the other. Texts that could nest deeply are parsed on a thread with room for it (see
+/// `items::parse_items`).
 pub fn parse(src: &str) -> Parsed {
     let scan = scan::scan(src);
     let mut out = Parsed {
@@ -84,13 +85,12 @@ pub fn parse(src: &str) -> Parsed {
         out.errors = errors;
         return out;
     }
-    let start = skip_trivia(src, 0);
-    let split = (src.len() >= PARALLEL_MIN_LEN)
-        .then(|| items::split_point(src, &scan, start))
-        .flatten();
-    let runs = match split {
-        Some(split) => items::parse_halves(src, &scan, start, split),
-        None => vec![items::parse_run(src, &scan, start, src.len())],
+    let runs = match items::parse_items(src, &scan, skip_trivia(src, 0)) {
+        Ok(runs) => runs,
+        Err(e) => {
+            out.errors.push(e);
+            return out;
+        }
     };
     let last_capped = runs.last().is_some_and(|r| r.capped);
     let mut at_end = true;

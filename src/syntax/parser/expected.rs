@@ -45,9 +45,7 @@ fn rename(rule: Rule) -> Option<Word> {
     Some(match rule {
         kw_assert | kw_break | kw_continue | kw_def | kw_del | kw_pass | kw_raise | kw_return
         | kw_try | kw_while | kw_with | kw_shared | object_kind | kind_word | thread_decl
-        | stmt_word => {
-            Word::Statement
-        }
+        | stmt_word => Word::Statement,
         expr | or_expr | cond_expr | lambda_expr | kw_lambda | kw_spawn | duration
         | duration_num | float | integer | string | fstring | true_lit | false_lit | none_lit
         | op_not | op_neg | op_pos | op_invert | paren_expr | list_expr | dict_expr
@@ -58,8 +56,8 @@ fn rename(rule: Rule) -> Option<Word> {
         param | param_list | param_star => Word::Parameter,
         op_or | op_and | op_is_not | op_is | op_not_in | op_in | op_eq | op_ne | op_le | op_ge
         | op_shl | op_shr | op_lt | op_gt | op_bitor | op_bitxor | op_bitand | op_add | op_sub
-        | op_pow | op_mul | op_floordiv | op_div | op_mod | op_start | kw_is | kw_not | kw_if | call_args
-        | subscript | attribute => Word::Operator,
+        | op_pow | op_mul | op_floordiv | op_div | op_mod | op_start | kw_is | kw_not | kw_if
+        | call_args | subscript | attribute => Word::Operator,
         block => Word::Block,
         EOI => Word::EndOfStatement,
         trail_comma => Word::Token(","),

@@ -1,14 +1,34 @@
 //! The item loop: parsing top-level items one after the other from some offset, and
 //! cutting a long text in two so that the halves can be parsed on two threads.
 
-use super::{MAX_SYNTAX_ERRORS, expected, parse_item, skip_trivia, stmt};
+use pest::Parser as _;
+
+use super::{
+    MAX_SYNTAX_ERRORS, PARALLEL_MIN_LEN, Rule, ThrParser, expected, parse_item, skip_trivia, stmt,
+};
 use crate::syntax::ast::Stmt;
 use crate::syntax::error::SyntaxError;
 use crate::syntax::scan::Scan;
 
-/// Native stack of the thread that parses the second half: as much as the `thr` binary
-/// gives its main thread, so that deep input fares the same in either half.
-const PARSER_STACK_SIZE: usize = 256 << 20;
+/// Native stack the parser may use per level of nesting, with a wide margin (pest recurses
+/// once per bracket or `lambda` it is inside; about 1.2 KiB a level was measured in release
+/// builds). pest's own stack probe is compiled out (it costs a fifth of the parse time), so
+/// the room is made before parsing instead.
+const STACK_PER_LEVEL: usize = if cfg!(debug_assertions) {
+    32 << 10
+} else {
+    4 << 10
+};
+
+/// Native stack for everything but the nesting: the entry rules, building the tree (bounded by
+/// [`super::MAX_EXPR_DEPTH`]) and the error messages.
+const STACK_BASE: usize = 16 << 20;
+
+/// Texts that need at most this much stack are parsed on the caller's thread.
+const INLINE_STACK: usize = 512 << 10;
+
+/// The largest native stack asked for; texts that might need more are refused.
+const MAX_STACK: usize = 8 << 30;
 
 /// What parsing one item gave.
 pub(super) enum Outcome {
@@ -31,6 +51,9 @@ pub(super) struct Run {
 
 /// Parses the items that start in `from..to` (the last one may end after `to`).
 pub(super) fn parse_run(src: &str, scan: &Scan, from: usize, to: usize) -> Run {
+    if let Some(run) = parse_whole(src, scan, from, to) {
+        return run;
+    }
     let mut run = Run {
         outcomes: Vec::new(),
         next: from,
@@ -78,38 +101,100 @@ pub(super) fn parse_run(src: &str, scan: &Scan, from: usize, to: usize) -> Run {
     run
 }
 
-/// Parses the items from `start` on in two runs, `start..split` on this thread and `split..`
-/// on another, where `split` is from [`split_point`]. When the first run does not end
-/// exactly at `split` (an item went on past it, or the error cap was reached), its result
-/// stands and the rest is parsed again after it, so the outcome is always that of one run.
-pub(super) fn parse_halves(src: &str, scan: &Scan, start: usize, split: usize) -> Vec<Run> {
-    std::thread::scope(|s| {
-        let second = std::thread::Builder::new()
-            .name("thr-parse".into())
-            .stack_size(PARSER_STACK_SIZE)
-            .spawn_scoped(s, || parse_run(src, scan, split, src.len()));
-        let first = parse_run(src, scan, start, split);
-        let second = second.ok().and_then(|h| h.join().ok());
-        match second {
-            _ if first.capped => vec![first],
-            Some(second) if first.next == split => vec![first, second],
-            _ => {
-                let rest = parse_run(src, scan, first.next, src.len());
-                vec![first, rest]
-            }
+/// Parses `src[from..to]`, which holds whole items, in one go: the common case of a text
+/// without syntax errors, which then costs one pest call rather than one per item. `None`
+/// when pest finds an error; the items are then parsed one by one for the messages.
+fn parse_whole(src: &str, scan: &Scan, from: usize, to: usize) -> Option<Run> {
+    let pairs = ThrParser::parse(Rule::items, &src[from..to]).ok()?;
+    let mut run = Run {
+        outcomes: Vec::new(),
+        next: to,
+        capped: false,
+    };
+    let mut errors = 0;
+    for pair in pairs.filter(|p| p.as_rule() != Rule::EOI) {
+        if errors >= MAX_SYNTAX_ERRORS {
+            run.capped = true;
+            run.next = from + pair.as_span().start();
+            break;
         }
+        let builder = stmt::Builder::new(src, from, &scan.comments);
+        run.outcomes.push(match builder.stmt(pair) {
+            Ok(s) => Outcome::Item(s),
+            Err(e) => {
+                errors += 1;
+                Outcome::Error(e, true)
+            }
+        });
+    }
+    Some(run)
+}
+
+/// Parses the items of `src` from `start` on.
+///
+/// Every level of recursion in the grammar opens a bracket or a `lambda`, so their number
+/// bounds how deep pest can go. Texts with few of them are parsed here; others on a thread
+/// whose stack is sized for all of them, or on two such threads when the text is long enough
+/// to be cut in two (see [`split_point`]). When the first half does not end exactly where
+/// the second starts (an item went on past it, or the error cap was reached), its result
+/// stands and the rest is parsed again after it, so the outcome is always that of one run.
+pub(super) fn parse_items(src: &str, scan: &Scan, start: usize) -> Result<Vec<Run>, SyntaxError> {
+    let levels = src
+        .bytes()
+        .filter(|b| matches!(b, b'(' | b'[' | b'{'))
+        .count()
+        + src.matches("lambda").count();
+    let split = (src.len() >= PARALLEL_MIN_LEN)
+        .then(|| split_point(src, scan, start))
+        .flatten();
+    let stack = levels
+        .saturating_mul(STACK_PER_LEVEL)
+        .saturating_add(STACK_BASE);
+    if split.is_none() && stack - STACK_BASE <= INLINE_STACK {
+        return Ok(vec![parse_run(src, scan, start, src.len())]);
+    }
+    let too_large = || SyntaxError::TooLarge { levels };
+    if stack > MAX_STACK {
+        return Err(too_large());
+    }
+    std::thread::scope(|s| {
+        let spawn = |from: usize, to: usize| {
+            std::thread::Builder::new()
+                .name("thr-parse".into())
+                .stack_size(stack)
+                .spawn_scoped(s, move || parse_run(src, scan, from, to))
+                .map_err(|_| too_large())
+        };
+        let join = |h: std::thread::ScopedJoinHandle<'_, Run>| {
+            h.join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        };
+        let Some(split) = split else {
+            return Ok(vec![join(spawn(start, src.len())?)]);
+        };
+        let (first, second) = (spawn(start, split)?, spawn(split, src.len())?);
+        let (first, second) = (join(first), join(second));
+        Ok(if first.capped {
+            vec![first]
+        } else if first.next == split {
+            vec![first, second]
+        } else {
+            let rest = join(spawn(first.next, src.len())?);
+            vec![first, rest]
+        })
     })
 }
 
 /// An offset near the middle of the text where an item very likely starts: just after a
 /// top-level newline that is not a line continuation, where the next line does not continue
 /// the item before (`else`, `elif`, `except`, `finally`, or a block's `{`). Only a guess:
-/// [`parse_halves`] checks that the first half really ends there.
+/// [`parse_items`] checks that the first half really ends there.
 pub(super) fn split_point(src: &str, scan: &Scan, start: usize) -> Option<usize> {
     let middle = start + (src.len() - start) / 2;
-    let (before, after) = scan
-        .top_newlines
-        .split_at(scan.top_newlines.partition_point(|&n| (n as usize) < middle));
+    let (before, after) = scan.top_newlines.split_at(
+        scan.top_newlines
+            .partition_point(|&n| (n as usize) < middle),
+    );
     // The newlines nearest the middle, alternately after and before it.
     (0..32)
         .flat_map(|i| [after.get(i), before.iter().rev().nth(i)])
