@@ -167,41 +167,56 @@ impl Builder<'_> {
     /// parts can add at most `n` levels, and nested expressions start from their parent's
     /// budget. Later passes recurse over the tree, so its depth is what must be bounded.
     pub(super) fn expr(&self, p: Pair<'_>) -> Result<Expr> {
-        let width = match p.as_rule() {
-            Rule::or_expr | Rule::cond_expr => p.clone().into_inner().count(),
-            _ => 1,
-        };
+        let rule = p.as_rule();
         let base = self.depth.get();
-        if base + width > MAX_EXPR_DEPTH {
+        if let Rule::or_expr | Rule::cond_expr = rule {
+            let at = p.as_span();
+            let parts = p.into_inner();
+            let width = parts.len();
+            if base + width > MAX_EXPR_DEPTH {
+                return Err(too_complex(self.span_of(at)));
+            }
+            self.depth.set(base + width);
+            let result = match rule {
+                Rule::or_expr => self.or_expr(parts),
+                _ => self.cond_expr(parts),
+            };
+            self.depth.set(base);
+            return result;
+        }
+        if base + 1 > MAX_EXPR_DEPTH {
             return Err(too_complex(self.span(&p)));
         }
-        self.depth.set(base + width);
-        let result = self.expr_inner(p);
+        self.depth.set(base + 1);
+        let result = match rule {
+            Rule::expr => self.expr(p.into_inner().next().unwrap()),
+            Rule::lambda_expr => self.lambda(p),
+            r => unreachable!("not an expression: {r:?}"),
+        };
         self.depth.set(base);
         result
     }
 
-    fn expr_inner(&self, p: Pair<'_>) -> Result<Expr> {
-        match p.as_rule() {
-            Rule::expr => self.expr(p.into_inner().next().unwrap()),
-            Rule::lambda_expr => {
-                let span = self.span(&p);
-                let mut k = kids(p).peekable();
-                let params = match k.peek().map(|p| p.as_rule()) {
-                    Some(Rule::param_list) => self.params(k.next().unwrap())?,
-                    _ => Vec::new(),
-                };
-                let body = Box::new(self.expr(k.next().unwrap())?);
-                Ok(Spanned::new(ExprKind::Lambda { params, body }, span))
-            }
-            Rule::cond_expr => self.cond_expr(p),
-            Rule::or_expr => self.or_expr(p),
-            r => unreachable!("not an expression: {r:?}"),
-        }
+    fn lambda(&self, p: Pair<'_>) -> Result<Expr> {
+        let span = self.span(&p);
+        let mut k = kids(p).peekable();
+        let params = match k.peek().map(|p| p.as_rule()) {
+            Some(Rule::param_list) => self.params(k.next().unwrap())?,
+            _ => Vec::new(),
+        };
+        let body = Box::new(self.expr(k.next().unwrap())?);
+        Ok(Spanned::new(ExprKind::Lambda { params, body }, span))
     }
 
-    fn cond_expr(&self, p: Pair<'_>) -> Result<Expr> {
-        let parts = kids(p).map(|e| self.expr(e)).collect::<Result<Vec<_>>>()?;
+    /// The parts of a `cond_expr`: `v0 [kw_if t1 kw_else v1 [kw_if t2 kw_else v2 ...]]`.
+    fn cond_expr(&self, mut parts: pest::iterators::Pairs<'_, Rule>) -> Result<Expr> {
+        if parts.len() == 1 {
+            return self.expr(parts.next().unwrap());
+        }
+        let parts = parts
+            .filter(|p| !matches!(p.as_rule(), Rule::kw_if | Rule::kw_else))
+            .map(|e| self.expr(e))
+            .collect::<Result<Vec<_>>>()?;
         // parts = [v0, t1, v1, t2, v2, ...]: v0 if t1 else (v1 if t2 else v2)
         let mut parts = parts.into_iter().rev();
         let mut acc = parts.next().unwrap();
@@ -219,11 +234,15 @@ impl Builder<'_> {
         Ok(acc)
     }
 
-    fn or_expr(&self, p: Pair<'_>) -> Result<Expr> {
-        let mut toks = Vec::new();
-        for part in p.into_inner() {
+    /// The parts of an `or_expr`: operands with their prefix and postfix operators, and the
+    /// infix operators between them.
+    fn or_expr(&self, mut parts: pest::iterators::Pairs<'_, Rule>) -> Result<Expr> {
+        if parts.len() == 1 {
+            return self.primary(parts.next().unwrap());
+        }
+        let mut toks = Vec::with_capacity(parts.len());
+        for part in parts {
             let rule = part.as_rule();
-            let at = self.span(&part);
             let tok = match rule {
                 Rule::op_not | Rule::op_neg | Rule::op_pos | Rule::op_invert => {
                     let op = match rule {
@@ -232,7 +251,7 @@ impl Builder<'_> {
                         Rule::op_pos => UnaryOp::Pos,
                         _ => UnaryOp::Invert,
                     };
-                    Tok::Prefix(op, at)
+                    Tok::Prefix(op, self.span(&part))
                 }
                 Rule::call_args | Rule::subscript | Rule::attribute => {
                     let Some(Tok::Operand(base)) = toks.pop() else {

@@ -75,7 +75,11 @@ impl<'s> Builder<'s> {
 
     /// The file span of a pair, without the blanks and comments pest lets a rule end with.
     pub(super) fn span(&self, p: &Pair<'_>) -> Span {
-        let s = p.as_span();
+        self.span_of(p.as_span())
+    }
+
+    /// [`Builder::span`] of a pest span.
+    pub(super) fn span_of(&self, s: pest::Span<'_>) -> Span {
         let start = self.offset + s.start();
         let mut end = self.offset + s.end();
         let b = self.src.as_bytes();
