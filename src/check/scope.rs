@@ -5,8 +5,7 @@
 //! body (by `=`, `+=`, `for`, `with ... as`, `except ... as` or `del`) is local to that body
 //! for the whole body. The compiler uses the same functions, so checks and runs agree.
 
-use std::collections::HashMap;
-
+use super::NameMap;
 use crate::syntax::Span;
 use crate::syntax::ast::*;
 
@@ -50,7 +49,7 @@ impl Global<'_> {
 #[derive(Debug, Default)]
 pub struct Globals<'m> {
     /// The first declaration of each name.
-    pub map: HashMap<&'m str, Global<'m>>,
+    pub map: NameMap<'m, Global<'m>>,
     /// `(first, again)` for each name declared more than once.
     pub duplicates: Vec<(Global<'m>, Global<'m>)>,
 }

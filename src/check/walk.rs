@@ -1,9 +1,7 @@
 //! Walking statements and expressions, one scope at a time.
 
-use std::collections::HashMap;
-
 use super::scope::{Binding, GlobalKind, bindings, target_names};
-use super::{CheckError, Checker, LocalKind, Scope, ScopeKind};
+use super::{CheckError, Checker, LocalKind, NameMap, Scope, ScopeKind};
 use crate::lang::kinds::{self, Kind};
 use crate::syntax::Span;
 use crate::syntax::ast::*;
@@ -28,10 +26,10 @@ impl<'m> Checker<'m> {
             self.current_item = order;
             match &item.node {
                 StmtKind::Shared { value, .. } => {
-                    self.in_scope(ScopeKind::Init, HashMap::new(), |cx| cx.expr(value))
+                    self.in_scope(ScopeKind::Init, NameMap::default(), |cx| cx.expr(value))
                 }
                 StmtKind::Object { kind, args, .. } => {
-                    self.in_scope(ScopeKind::Init, HashMap::new(), |cx| {
+                    self.in_scope(ScopeKind::Init, NameMap::default(), |cx| {
                         let args = args.as_deref().unwrap_or_default();
                         cx.check_signature(kinds::constructor(*kind), args, item.span, None);
                         args.iter().for_each(|a| cx.expr(a.value()));
@@ -41,7 +39,7 @@ impl<'m> Checker<'m> {
                     })
                 }
                 StmtKind::Def(def) => {
-                    self.in_scope(ScopeKind::Init, HashMap::new(), |cx| {
+                    self.in_scope(ScopeKind::Init, NameMap::default(), |cx| {
                         visit::params_exprs(&def.params, &mut |d| cx.expr(d))
                     });
                     self.function(ScopeKind::Def, &def.params, &def.body.node);
@@ -87,7 +85,7 @@ impl<'m> Checker<'m> {
     pub(super) fn in_scope(
         &mut self,
         kind: ScopeKind,
-        locals: HashMap<&'m str, LocalKind>,
+        locals: NameMap<'m, LocalKind>,
         f: impl FnOnce(&mut Self),
     ) {
         self.scopes.push(Scope {
@@ -101,8 +99,8 @@ impl<'m> Checker<'m> {
 
     /// The locals of a function-like body: its parameters and every name it binds, minus
     /// shared names (reporting bindings that clash with declarations).
-    fn collect_locals(&mut self, params: &'m [Param], body: &'m [Stmt]) -> HashMap<&'m str, Span> {
-        let mut locals: HashMap<&'m str, Span> = HashMap::new();
+    fn collect_locals(&mut self, params: &'m [Param], body: &'m [Stmt]) -> NameMap<'m, Span> {
+        let mut locals: NameMap<'m, Span> = NameMap::default();
         let mut bind = |cx: &mut Self, name: &'m str, span: Span, binding: Binding<'m>| match cx
             .globals
             .get(name)
@@ -382,7 +380,7 @@ impl<'m> Checker<'m> {
             }
             ExprKind::Lambda { params, body } => {
                 visit::params_exprs(params, &mut |d| self.expr(d));
-                let mut locals = HashMap::new();
+                let mut locals = NameMap::default();
                 for p in params {
                     self.fresh_binding(&p.name.node, p.name.span);
                     locals.insert(p.name.node.as_str(), LocalKind::Unknown);
@@ -403,7 +401,7 @@ impl<'m> Checker<'m> {
     fn comprehension(&mut self, clauses: &'m [CompClause], results: &[&'m Expr]) {
         let Some(first) = clauses.first() else { return };
         self.expr(&first.iter);
-        self.in_scope(ScopeKind::Comp, HashMap::new(), |cx| {
+        self.in_scope(ScopeKind::Comp, NameMap::default(), |cx| {
             for (i, c) in clauses.iter().enumerate() {
                 if i > 0 {
                     cx.expr(&c.iter);
