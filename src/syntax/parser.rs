@@ -60,6 +60,11 @@ pub struct Parsed {
 /// the other. Texts that could nest deeply are parsed on a thread with room for it (see
 /// `items::parse_items`).
 pub fn parse(src: &str) -> Parsed {
+    parse_text(src, true)
+}
+
+/// [`parse`], with or without cutting a long text in two.
+fn parse_text(src: &str, may_split: bool) -> Parsed {
     let scan = scan::scan(src);
     let mut out = Parsed {
         comments: scan.comments.clone(),
@@ -85,7 +90,7 @@ pub fn parse(src: &str) -> Parsed {
         out.errors = errors;
         return out;
     }
-    let runs = match items::parse_items(src, &scan, skip_trivia(src, 0)) {
+    let runs = match items::parse_items(src, &scan, skip_trivia(src, 0), may_split) {
         Ok(runs) => runs,
         Err(e) => {
             out.errors.push(e);

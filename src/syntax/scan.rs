@@ -2,8 +2,10 @@
 //!
 //! It finds what a grammar reports badly or dangerously: unbalanced brackets (pest would
 //! report them far from their cause), brackets nested deep enough to exhaust the stack,
-//! unterminated strings and control characters. It also collects comments (for `thr fmt`)
-//! and the newlines that end top-level items (where the parser resumes after an error).
+//! unterminated strings and control characters. It also collects comments (for `thr fmt`),
+//! the newlines that end top-level items (where the parser resumes after an error, and where
+//! a long text is cut for parsing on two threads), and what bounds how deep pest can recurse
+//! (see [`Scan::string_brackets`]).
 //! It does not tokenize: strings and comments are skipped, everything else is looked at
 //! one byte at a time.
 
@@ -21,6 +23,14 @@ pub struct Scan {
     pub top_newlines: Vec<u32>,
     /// Problems found; when non-empty the text is not handed to pest.
     pub errors: Vec<SyntaxError>,
+    /// The most brackets (`(`, `[`, `{`) inside one string literal. Outside strings brackets
+    /// nest at most [`MAX_NESTING`] deep, but an f-string's fields may hold any expression, so
+    /// pest can recurse deeper inside one; this bounds by how much.
+    pub string_brackets: usize,
+    /// True when the bound above may not hold: an f-string (as far as a scan can tell: a
+    /// string right after `f` or `F`) has a field with a quote or `#`, or unbalanced braces,
+    /// so that pest may read the field on past where the scan ends the string.
+    pub fstring_hazard: bool,
 }
 
 impl Scan {
@@ -31,6 +41,32 @@ impl Scan {
             .top_newlines
             .partition_point(|&n| (n as usize) < offset);
         self.top_newlines.get(i).map_or(text_len, |&n| n as usize)
+    }
+}
+
+impl Scan {
+    /// Records the brackets of the string literal `b[start..end]` (quotes included) and
+    /// whether it is a hazardous f-string (see [`Scan::fstring_hazard`]).
+    fn note_string(&mut self, b: &[u8], start: usize, end: usize) {
+        let content = &b[(start + 1).min(end)..end.saturating_sub(1).max(start + 1).min(end)];
+        let brackets = content
+            .iter()
+            .filter(|&&c| matches!(c, b'(' | b'[' | b'{'))
+            .count();
+        self.string_brackets = self.string_brackets.max(brackets);
+        if start > 0 && matches!(b[start - 1], b'f' | b'F') && !self.fstring_hazard {
+            let mut depth = 0usize;
+            for &c in content {
+                match c {
+                    b'{' => depth += 1,
+                    b'}' if depth == 0 => self.fstring_hazard = true,
+                    b'}' => depth -= 1,
+                    b'#' | b'"' | b'\'' => self.fstring_hazard = true,
+                    _ => {}
+                }
+            }
+            self.fstring_hazard |= depth != 0;
+        }
     }
 }
 
@@ -61,7 +97,9 @@ pub fn scan(src: &str) -> Scan {
                 continue;
             }
             b'"' | b'\'' => {
-                i = skip_string(b, i, &mut out.errors);
+                let end = skip_string(b, i, &mut out.errors);
+                out.note_string(b, i, end);
+                i = end;
                 continue;
             }
             b'(' | b'[' | b'{' if brackets_ok => {
@@ -208,6 +246,22 @@ mod tests {
                 SyntaxError::InvalidCharacter { .. }
             ]
         ));
+    }
+
+    #[test]
+    fn string_brackets_and_fstring_hazards() {
+        let s = scan("x = \"(((\" + f\"{(a)}{b!r:>{w}}\" + '{'\n");
+        assert_eq!((s.string_brackets, s.fstring_hazard), (4, false));
+        for hazard in [
+            "x = f\"{d['k']}\"\n",
+            "x = f\"{x #}\"\n",
+            "x = f\"}{\" + 1\n",
+            "x = f'{a'\n",
+            "x = F\"{{\"\n",
+        ] {
+            assert!(scan(hazard).fstring_hazard, "{hazard}");
+        }
+        assert!(!scan("x = \"{d['k']} #\"\n").fstring_hazard);
     }
 
     #[test]

@@ -8,12 +8,11 @@ use super::{
 };
 use crate::syntax::ast::Stmt;
 use crate::syntax::error::SyntaxError;
-use crate::syntax::scan::Scan;
+use crate::syntax::scan::{MAX_NESTING, Scan};
 
-/// Native stack the parser may use per level of nesting, with a wide margin (pest recurses
-/// once per bracket or `lambda` it is inside; about 1.2 KiB a level was measured in release
-/// builds). pest's own stack probe is compiled out (it costs a fifth of the parse time), so
-/// the room is made before parsing instead.
+/// Native stack the parser may use per level of nesting (see [`nesting_bound`]), with a wide
+/// margin: at most about 1.5 KiB a level was measured in release builds (nested
+/// comprehensions), 16 KiB in debug builds.
 const STACK_PER_LEVEL: usize = if cfg!(debug_assertions) {
     32 << 10
 } else {
@@ -130,21 +129,45 @@ fn parse_whole(src: &str, scan: &Scan, from: usize, to: usize) -> Option<Run> {
     Some(run)
 }
 
-/// Parses the items of `src` from `start` on.
+/// How deep pest may recurse on `src`: an upper bound on the brackets and `lambda`s it can be
+/// inside at once, as every cycle of rules in the grammar goes through one of them (a
+/// bracket, a block or f-string field brace, or a `lambda` parameter default).
 ///
-/// Every level of recursion in the grammar opens a bracket or a `lambda`, so their number
-/// bounds how deep pest can go. Texts with few of them are parsed here; others on a thread
-/// whose stack is sized for all of them, or on two such threads when the text is long enough
-/// to be cut in two (see [`split_point`]). When the first half does not end exactly where
-/// the second starts (an item went on past it, or the error cap was reached), its result
-/// stands and the rest is parsed again after it, so the outcome is always that of one run.
-pub(super) fn parse_items(src: &str, scan: &Scan, start: usize) -> Result<Vec<Run>, SyntaxError> {
-    let levels = src
+/// The text has no more brackets open than it has brackets. Besides, outside string literals
+/// they nest at most [`MAX_NESTING`] deep (the scan refuses deeper text), and inside one
+/// literal at most as deep as it has brackets; that holds while pest and the scan agree on
+/// where each literal ends, which only an f-string can upset (see [`Scan::fstring_hazard`]).
+/// `lambda`s are counted wherever they are.
+pub(super) fn nesting_bound(src: &str, scan: &Scan) -> usize {
+    let all = src
         .bytes()
         .filter(|b| matches!(b, b'(' | b'[' | b'{'))
-        .count()
-        + src.matches("lambda").count();
-    let split = (src.len() >= PARALLEL_MIN_LEN)
+        .count();
+    let brackets = if scan.fstring_hazard {
+        all
+    } else {
+        all.min(MAX_NESTING + scan.string_brackets)
+    };
+    brackets + src.matches("lambda").count()
+}
+
+/// Parses the items of `src` from `start` on.
+///
+/// pest recurses without checking its stack (its `std` feature, which would, is off: the
+/// check costs a fifth of the parse time), so room is made before parsing: texts whose
+/// [`nesting_bound`] needs little stack are parsed on this thread; others on a thread whose
+/// stack is sized for it, or on two such threads when the text is long enough to be cut in
+/// two (see [`split_point`]). When the first half does not end exactly where the second
+/// starts (an item went on past it, or the error cap was reached), its result stands and the
+/// rest is parsed again after it, so the outcome is always that of one run.
+pub(super) fn parse_items(
+    src: &str,
+    scan: &Scan,
+    start: usize,
+    may_split: bool,
+) -> Result<Vec<Run>, SyntaxError> {
+    let levels = nesting_bound(src, scan);
+    let split = (may_split && src.len() >= PARALLEL_MIN_LEN)
         .then(|| split_point(src, scan, start))
         .flatten();
     let stack = levels

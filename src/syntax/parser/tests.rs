@@ -148,3 +148,86 @@ fn deep_input_is_refused_not_overflowed() {
         assert!(!p.errors.is_empty());
     }
 }
+
+/// A text of at least `len` bytes made of copies of `chunk`, each copy numbered (`@` is
+/// replaced by the copy's number) and passed through `edit`.
+fn long_text(chunk: &str, len: usize, edit: impl Fn(usize, String) -> String) -> String {
+    let mut text = String::new();
+    let mut i = 0;
+    while text.len() < len {
+        text.push_str(&edit(i, chunk.replace('@', &i.to_string())));
+        i += 1;
+    }
+    text
+}
+
+fn same_parse(text: &str) {
+    let (cut, whole) = (parse_text(text, true), parse_text(text, false));
+    assert_eq!(
+        format!("{:?}", (&cut.module, &cut.errors, cut.incomplete)),
+        format!("{:?}", (&whole.module, &whole.errors, whole.incomplete)),
+    );
+}
+
+#[test]
+fn a_text_cut_in_two_parses_as_one_run() {
+    let chunk = "shared n_@ = 0\ndef f_@(a, b=2) {\n    if a {\n        return [x * b for x in \
+                 range(a)]\n    }\n    else {\n        pass\n    }\n}\nt_@ = spawn f_@(3)\n\n";
+    let len = 3 * PARALLEL_MIN_LEN;
+    // Without errors; with errors in both halves; with few errors, and with enough of them to
+    // reach the cap in one half or only across both.
+    for every in [0, 97, 13, 400] {
+        same_parse(&long_text(chunk, len, |i, c| {
+            if every > 0 && i % every == 5 {
+                c.replace("t_", "t_ = = ")
+            } else {
+                c
+            }
+        }));
+    }
+    // Items that a split point must not separate: `else` after a block on the next line,
+    // and broken items whose recovery runs on past the middle.
+    let blocks = long_text(chunk, len, |_, c| {
+        c.replace("}\n\n", "}\nelse {\n    pass\n}\n")
+    });
+    same_parse(&blocks);
+    let middle = blocks.len() / 2;
+    let mut broken = blocks.clone();
+    for at in [middle - 300, middle - 40, middle, middle + 1] {
+        broken.insert_str(at, " @ ");
+        same_parse(&broken);
+    }
+}
+
+#[test]
+fn deep_fstring_fields_do_not_overflow() {
+    // Brackets inside a string are not limited by the scan; the tree builder refuses the
+    // deeper ones.
+    for depth in [150, 5_000, 100_000] {
+        let src = format!("x = f\"{{{}1{}}}\"\n", "(".repeat(depth), ")".repeat(depth));
+        let p = parse(&src);
+        match depth {
+            150 => assert!(p.errors.is_empty(), "{:?}", p.errors),
+            _ => assert!(
+                matches!(p.errors[..], [SyntaxError::ExpressionTooComplex { .. }]),
+                "{depth}: {:?}",
+                p.errors
+            ),
+        }
+    }
+    let src = format!("x = {}1\n", "lambda a=".repeat(20_000));
+    assert!(!parse(&src).errors.is_empty());
+}
+
+#[test]
+fn nesting_bound_counts_string_brackets_unless_an_fstring_could_run_on() {
+    let bound = |src: &str| items::nesting_bound(src, &scan::scan(src));
+    assert_eq!(bound("x = (1)\n"), 1);
+    let many = format!("x = {}\n", "(1) + ".repeat(500) + "1");
+    assert_eq!(bound(&many), crate::syntax::scan::MAX_NESTING);
+    assert_eq!(bound(&format!("{many}y = f\"{{((1))}}\"\n")), 103);
+    // A quote in a field: pest may read on past the scan's end of the string.
+    let hazard = format!("{many}y = f\"{{d['a']}}\"\n");
+    assert_eq!(bound(&hazard), 502);
+    assert_eq!(bound("f = lambda: lambda x=lambda: 1: 2\n"), 3);
+}
