@@ -31,8 +31,8 @@ pub const MAX_SYNTAX_ERRORS: usize = 10;
 /// they come in floods on text that is not a scenario at all, and one screen is enough.
 pub const MAX_SCAN_ERRORS: usize = 3;
 
-/// Texts at least this long are parsed on two threads (see [`parse`]); below it, starting a
-/// thread costs more than it saves.
+/// Texts at least this long are parsed on several threads (see [`parse`]); below it, starting
+/// threads costs more than it saves.
 pub const PARALLEL_MIN_LEN: usize = 64 << 10;
 
 /// Expressions may nest this deep (operators, calls, brackets together); deeper ones are a
@@ -55,15 +55,15 @@ pub struct Parsed {
 
 /// Parses a whole scenario. Never panics; problems come back in [`Parsed::errors`].
 ///
-/// Texts of [`PARALLEL_MIN_LEN`] bytes or more are cut in two at an item boundary and the
-/// halves are parsed on two threads; the result is the same as parsing the items one after
-/// the other. Texts that could nest deeply are parsed on a thread with room for it (see
+/// Texts of [`PARALLEL_MIN_LEN`] bytes or more are cut into pieces at item boundaries, which
+/// are parsed on one thread per core; the result is the same as parsing the items one after
+/// the other. Texts that could nest deeply are parsed on threads with room for it (see
 /// `items::parse_items`).
 pub fn parse(src: &str) -> Parsed {
     parse_text(src, true)
 }
 
-/// [`parse`], with or without cutting a long text in two.
+/// [`parse`], with or without cutting a long text into pieces.
 fn parse_text(src: &str, may_split: bool) -> Parsed {
     let scan = scan::scan(src);
     let mut out = Parsed {

@@ -1,5 +1,7 @@
 //! The item loop: parsing top-level items one after the other from some offset, and
-//! cutting a long text in two so that the halves can be parsed on two threads.
+//! cutting a long text into pieces that several threads parse.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use pest::Parser as _;
 
@@ -22,6 +24,14 @@ const STACK_PER_LEVEL: usize = if cfg!(debug_assertions) {
 /// Native stack for everything but the nesting: the entry rules, building the tree (bounded by
 /// [`super::MAX_EXPR_DEPTH`]) and the error messages.
 const STACK_BASE: usize = 16 << 20;
+
+/// Texts are cut into pieces of about this many bytes for the parser threads to share (more
+/// when there are many cores): small enough to balance the work when another program keeps a
+/// core busy, large enough that the extra pest calls cost nothing measurable.
+const PIECE_LEN: usize = 32 << 10;
+
+/// Parser threads at most, however many cores there are.
+const MAX_THREADS: usize = 8;
 
 /// Texts that need at most this much stack are parsed on the caller's thread.
 const INLINE_STACK: usize = 512 << 10;
@@ -155,11 +165,13 @@ pub(super) fn nesting_bound(src: &str, scan: &Scan) -> usize {
 ///
 /// pest recurses without checking its stack (its `std` feature, which would, is off: the
 /// check costs a fifth of the parse time), so room is made before parsing: texts whose
-/// [`nesting_bound`] needs little stack are parsed on this thread; others on a thread whose
-/// stack is sized for it, or on two such threads when the text is long enough to be cut in
-/// two (see [`split_point`]). When the first half does not end exactly where the second
-/// starts (an item went on past it, or the error cap was reached), its result stands and the
-/// rest is parsed again after it, so the outcome is always that of one run.
+/// [`nesting_bound`] needs little stack are parsed on this thread, others on threads whose
+/// stack is sized for it. A text long enough (and `may_split`) is cut into pieces at item
+/// boundaries (see [`cut_points`]) that parser threads, one per core up to [`MAX_THREADS`],
+/// take in turn, so that they share the work evenly even when other programs keep a core
+/// busy. When a piece does not end exactly where the next one starts (an item went on past
+/// it, or the error cap was reached), its result stands and the rest of the text is parsed
+/// again after it, so the outcome is always that of one run.
 pub(super) fn parse_items(
     src: &str,
     scan: &Scan,
@@ -167,62 +179,103 @@ pub(super) fn parse_items(
     may_split: bool,
 ) -> Result<Vec<Run>, SyntaxError> {
     let levels = nesting_bound(src, scan);
-    let split = (may_split && src.len() >= PARALLEL_MIN_LEN)
-        .then(|| split_point(src, scan, start))
-        .flatten();
     let stack = levels
         .saturating_mul(STACK_PER_LEVEL)
         .saturating_add(STACK_BASE);
-    if split.is_none() && stack - STACK_BASE <= INLINE_STACK {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS));
+    let mut bounds = vec![start];
+    if may_split && threads > 1 && src.len() >= PARALLEL_MIN_LEN {
+        let pieces = ((src.len() - start) / PIECE_LEN).clamp(2, 4 * threads);
+        bounds.extend(cut_points(src, scan, start, pieces));
+    }
+    bounds.push(src.len());
+    let pieces = bounds.len() - 1;
+    if pieces == 1 && stack - STACK_BASE <= INLINE_STACK {
         return Ok(vec![parse_run(src, scan, start, src.len())]);
     }
     let too_large = || SyntaxError::TooLarge { levels };
     if stack > MAX_STACK {
         return Err(too_large());
     }
+    let taken = AtomicUsize::new(0);
     std::thread::scope(|s| {
-        let spawn = |from: usize, to: usize| {
-            std::thread::Builder::new()
-                .name("thr-parse".into())
-                .stack_size(stack)
-                .spawn_scoped(s, move || parse_run(src, scan, from, to))
-                .map_err(|_| too_large())
+        // Each worker takes the next piece until none is left, and returns what it parsed.
+        let work = || {
+            let mut done = Vec::new();
+            loop {
+                let i = taken.fetch_add(1, Ordering::Relaxed);
+                let Some(range) = bounds.get(i..i + 2) else {
+                    return done;
+                };
+                done.push((i, parse_run(src, scan, range[0], range[1])));
+            }
         };
-        let join = |h: std::thread::ScopedJoinHandle<'_, Run>| {
-            h.join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-        };
-        let Some(split) = split else {
-            return Ok(vec![join(spawn(start, src.len())?)]);
-        };
-        let (first, second) = (spawn(start, split)?, spawn(split, src.len())?);
-        let (first, second) = (join(first), join(second));
-        Ok(if first.capped {
-            vec![first]
-        } else if first.next == split {
-            vec![first, second]
-        } else {
-            let rest = join(spawn(first.next, src.len())?);
-            vec![first, rest]
-        })
+        let workers = (0..threads.min(pieces))
+            .map(|_| spawn(s, stack, work).map_err(|_| too_large()))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut parsed: Vec<Option<Run>> = (0..pieces).map(|_| None).collect();
+        for w in workers {
+            let done = w
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            for (i, run) in done {
+                parsed[i] = Some(run);
+            }
+        }
+        let mut runs = Vec::with_capacity(pieces);
+        for (i, run) in parsed.into_iter().enumerate() {
+            let run = run.expect("every piece was parsed");
+            let (capped, next) = (run.capped, run.next);
+            runs.push(run);
+            if capped {
+                break;
+            }
+            if i + 1 < pieces && next != bounds[i + 1] {
+                let rest = spawn(s, stack, move || parse_run(src, scan, next, src.len()))
+                    .map_err(|_| too_large())?;
+                runs.push(
+                    rest.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                );
+                break;
+            }
+        }
+        Ok(runs)
     })
 }
 
-/// An offset near the middle of the text where an item very likely starts: just after a
-/// top-level newline that is not a line continuation, where the next line does not continue
-/// the item before (`else`, `elif`, `except`, `finally`, or a block's `{`). Only a guess:
-/// [`parse_items`] checks that the first half really ends there.
-pub(super) fn split_point(src: &str, scan: &Scan, start: usize) -> Option<usize> {
-    let middle = start + (src.len() - start) / 2;
-    let (before, after) = scan.top_newlines.split_at(
-        scan.top_newlines
-            .partition_point(|&n| (n as usize) < middle),
-    );
-    // The newlines nearest the middle, alternately after and before it.
-    (0..32)
-        .flat_map(|i| [after.get(i), before.iter().rev().nth(i)])
-        .flatten()
-        .find_map(|&n| item_starts_after(src, start, n as usize))
+/// Starts a parser thread with a native stack of `stack` bytes.
+fn spawn<'scope, T: Send + 'scope>(
+    s: &'scope std::thread::Scope<'scope, '_>,
+    stack: usize,
+    work: impl FnOnce() -> T + Send + 'scope,
+) -> std::io::Result<std::thread::ScopedJoinHandle<'scope, T>> {
+    std::thread::Builder::new()
+        .name("thr-parse".into())
+        .stack_size(stack)
+        .spawn_scoped(s, work)
+}
+
+/// Offsets that cut `src[start..]` into about `pieces` pieces of similar length, where items
+/// very likely start (see [`item_starts_after`]): only a guess, which [`parse_items`] checks.
+fn cut_points(src: &str, scan: &Scan, start: usize, pieces: usize) -> Vec<usize> {
+    let mut cuts: Vec<usize> = Vec::with_capacity(pieces);
+    for k in 1..pieces {
+        let target = start + (src.len() - start) * k / pieces;
+        let (before, after) = scan.top_newlines.split_at(
+            scan.top_newlines
+                .partition_point(|&n| (n as usize) < target),
+        );
+        // The newlines nearest the target, alternately after and before it.
+        let cut = (0..32)
+            .flat_map(|i| [after.get(i), before.iter().rev().nth(i)])
+            .flatten()
+            .find_map(|&n| item_starts_after(src, start, n as usize));
+        if let Some(cut) = cut.filter(|&c| cuts.last().is_none_or(|&last| c > last)) {
+            cuts.push(cut);
+        }
+    }
+    cuts
 }
 
 /// The offset of the item that starts after the top-level newline at `n`, if one does.

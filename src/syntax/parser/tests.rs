@@ -170,12 +170,12 @@ fn same_parse(text: &str) {
 }
 
 #[test]
-fn a_text_cut_in_two_parses_as_one_run() {
+fn a_text_cut_into_pieces_parses_as_one_run() {
     let chunk = "shared n_@ = 0\ndef f_@(a, b=2) {\n    if a {\n        return [x * b for x in \
                  range(a)]\n    }\n    else {\n        pass\n    }\n}\nt_@ = spawn f_@(3)\n\n";
     let len = 3 * PARALLEL_MIN_LEN;
-    // Without errors; with errors in both halves; with few errors, and with enough of them to
-    // reach the cap in one half or only across both.
+    // Without errors; with errors in every piece; with few errors, and with enough of them to
+    // reach the cap in one piece or only across several.
     for every in [0, 97, 13, 400] {
         same_parse(&long_text(chunk, len, |i, c| {
             if every > 0 && i % every == 5 {
@@ -185,16 +185,19 @@ fn a_text_cut_in_two_parses_as_one_run() {
             }
         }));
     }
-    // Items that a split point must not separate: `else` after a block on the next line,
-    // and broken items whose recovery runs on past the middle.
+    // Items that a cut must not separate: `else` after a block on the next line, and broken
+    // items whose recovery runs on past the places where the text is cut.
     let blocks = long_text(chunk, len, |_, c| {
         c.replace("}\n\n", "}\nelse {\n    pass\n}\n")
     });
     same_parse(&blocks);
-    let middle = blocks.len() / 2;
     let mut broken = blocks.clone();
-    for at in [middle - 300, middle - 40, middle, middle + 1] {
-        broken.insert_str(at, " @ ");
+    for k in 1..6 {
+        let target = broken.len() * k / 6;
+        for at in [target - 300, target - 40, target, target + 1] {
+            let at = (at..).find(|&i| broken.is_char_boundary(i)).unwrap();
+            broken.insert_str(at, " @ ");
+        }
         same_parse(&broken);
     }
 }
