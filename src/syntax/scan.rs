@@ -78,6 +78,24 @@ fn closing(open: u8) -> u8 {
     }
 }
 
+/// Bytes the scan has nothing to do with: everything but comments, quotes, brackets, line
+/// breaks and control characters.
+const PLAIN: [bool; 256] = {
+    let mut plain = [true; 256];
+    let mut c = 0;
+    while c < 0x20 {
+        plain[c] = c == b'\t' as usize || c == 0x0C;
+        c += 1;
+    }
+    let special = *b"#\"'()[]{}\x7F";
+    let mut k = 0;
+    while k < special.len() {
+        plain[special[k] as usize] = false;
+        k += 1;
+    }
+    plain
+};
+
 /// Scans `src`; see the module docs.
 pub fn scan(src: &str) -> Scan {
     let b = src.as_bytes();
@@ -88,6 +106,10 @@ pub fn scan(src: &str) -> Scan {
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
+        if PLAIN[c as usize] {
+            i += 1;
+            continue;
+        }
         match c {
             b'#' => {
                 let end = line_end(b, i);
