@@ -51,7 +51,7 @@ pub enum Kind {
         /// The object, if the call was on one.
         object: Option<Arc<Object>>,
         /// The operation: the method's name (`acquire`, `put`, `print`, ...).
-        op: Arc<str>,
+        op: &'static str,
         /// How it ended.
         outcome: Outcome,
         /// The result in words: `acquired`, `timed out`, the value got, the text printed.
