@@ -85,6 +85,17 @@ pub enum Outcome {
     Raised,
 }
 
+impl Outcome {
+    /// The outcome as JSON traces write it: `ok`, `failed` or `raised`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::Failed => "failed",
+            Outcome::Raised => "raised",
+        }
+    }
+}
+
 impl Kind {
     /// The operation's short name, as the text log shows it.
     pub fn op(&self) -> &str {
