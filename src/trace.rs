@@ -98,7 +98,13 @@ impl Tracer {
     }
 
     /// Records that thread `tid` started waiting (once per blocking call).
-    pub fn block(&self, tid: Tid, now: impl FnOnce() -> f64, span: Span, kind: Kind) {
+    pub fn block(&self, tid: Tid, now: impl FnOnce() -> f64, span: Span, mut kind: Kind) {
+        if let Kind::Block {
+            deadline: Some(d), ..
+        } = &mut kind
+        {
+            *d = whole_ns(*d);
+        }
         {
             let mut w = self.waiting.lock();
             let i = tid as usize;
@@ -124,7 +130,7 @@ impl Tracer {
     /// rarely carry earlier times).
     pub fn record(&self, tid: Tid, now: impl FnOnce() -> f64, span: Span, kind: Kind) {
         let step = self.next.fetch_add(1, Ordering::Relaxed);
-        let time = now();
+        let time = whole_ns(now());
         let event = Event {
             step,
             time,
@@ -186,6 +192,16 @@ impl Tracer {
                 .out
                 .err(&stats::render(world, &names, &events, self.seeded));
         }
+    }
+}
+
+/// `x` seconds rounded to whole nanoseconds: a virtual clock that adds up sleeps of 0.01s
+/// would otherwise show 0.10999999999999999 for 0.11.
+fn whole_ns(x: f64) -> f64 {
+    if x.is_finite() {
+        (x * 1e9).round() / 1e9
+    } else {
+        x
     }
 }
 

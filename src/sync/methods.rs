@@ -428,6 +428,7 @@ fn pool_call(
                 if let Some(t) = worker.as_thread() {
                     t.begin()?;
                 }
+                ctx.trace_spawn(&worker);
                 ctx.host.spawn(ctx.world, worker)?;
             }
             done(Value::Object(future))

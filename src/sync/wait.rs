@@ -272,6 +272,15 @@ impl Ctx<'_> {
 }
 
 impl Ctx<'_> {
+    /// Records, when the run is traced, that the calling thread started `child` (a thread
+    /// started inside a call, such as a pool's worker).
+    pub fn trace_spawn(&self, child: &Object) {
+        if let (Some(t), Some(th)) = (self.world.tracer(), child.as_thread()) {
+            let kind = crate::trace::Kind::Spawn { child: th.tid };
+            t.record(self.tid, || self.host.now(), self.span, kind);
+        }
+    }
+
     /// Records, when the run is traced, that the calling thread started waiting.
     fn trace_block(&self, info: &WaitInfo) {
         if let Some(t) = self.world.tracer() {

@@ -29,7 +29,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value as Json, json};
 
-use super::event::{Event, Kind, Outcome};
+use super::event::{Event, Kind};
 use super::spans::{self, Interval, State};
 use super::{location, name_of};
 use crate::sync::wait::Tid;
@@ -332,11 +332,7 @@ fn describe(world: &World, names: &[String], e: &Event) -> (&'static str, String
             outcome,
             result,
         } => {
-            let outcome = match outcome {
-                Outcome::Ok => "ok",
-                Outcome::Failed => "failed",
-                Outcome::Raised => "raised",
-            };
+            let outcome = outcome.word();
             args.insert("outcome".into(), json!(outcome));
             args.insert("result".into(), json!(result));
             let name = match object {

@@ -51,7 +51,7 @@ pub enum Kind {
         /// The object, if the call was on one.
         object: Option<Arc<Object>>,
         /// The operation: the method's name (`acquire`, `put`, `print`, ...).
-        op: Arc<str>,
+        op: &'static str,
         /// How it ended.
         outcome: Outcome,
         /// The result in words: `acquired`, `timed out`, the value got, the text printed.
@@ -83,6 +83,17 @@ pub enum Outcome {
     Failed,
     /// Raised an error (the result holds its headline).
     Raised,
+}
+
+impl Outcome {
+    /// The outcome as JSON traces write it: `ok`, `failed` or `raised`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::Failed => "failed",
+            Outcome::Raised => "raised",
+        }
+    }
 }
 
 impl Kind {

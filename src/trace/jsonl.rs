@@ -18,7 +18,7 @@
 
 use std::fmt::Write;
 
-use super::event::{Event, Kind, Outcome};
+use super::event::{Event, Kind};
 use super::name_of;
 use crate::sync::Object;
 use crate::vm::world::World;
@@ -114,11 +114,7 @@ fn line(out: &mut String, world: &World, file: &str, names: &[String], e: &Event
             if let Some(o) = object {
                 object_fields(out, o);
             }
-            let outcome = match outcome {
-                Outcome::Ok => "ok",
-                Outcome::Failed => "failed",
-                Outcome::Raised => "raised",
-            };
+            let outcome = outcome.word();
             field(out, "outcome", outcome);
             field(out, "result", result);
         }

@@ -29,7 +29,7 @@ pub(super) enum Pre {
     /// by the calls it makes there).
     Method {
         object: Arc<Object>,
-        op: Arc<str>,
+        op: &'static str,
         first: Option<Value>,
         frames: usize,
     },
@@ -43,15 +43,15 @@ pub(super) enum Pre {
     With { object: Arc<Object>, enter: bool },
 }
 
-/// The name a method call is shown by, or `None` when it is the prelude's bookkeeping
-/// (recorded only if it blocked, so that every wait has an end).
-fn shown_name(name: &str) -> Option<&str> {
+/// The name a method call on `o` is shown by (static, so recording it costs nothing), or
+/// `None` for the prelude's bookkeeping.
+fn shown_name(o: &Object, name: &str) -> Option<&'static str> {
     match name {
         "_wait" | "_wait_interval" => Some("wait"),
         "_next_work" => Some("get work"),
         "_enter" => Some("enter"),
         n if n.starts_with('_') => None,
-        n => Some(n),
+        n => Some(o.kind().method(n).map_or("call", |sig| sig.name.as_str())),
     }
 }
 
@@ -130,10 +130,10 @@ impl Task {
     }
 
     fn method_pre(&self, o: &Arc<Object>, name: &str, first: Option<Value>) -> Pre {
-        match shown_name(name) {
+        match shown_name(o, name) {
             Some(op) => Pre::Method {
                 object: o.clone(),
-                op: Arc::from(op),
+                op,
                 first,
                 frames: self.frames.len(),
             },
@@ -199,7 +199,7 @@ impl Task {
                 let blocked = tracer.unblock(self.tid);
                 let (outcome, text) = match result {
                     Err(e) => (Outcome::Raised, e.headline()),
-                    Ok(_) => method_result(&object, &op, first.as_ref(), top, blocked),
+                    Ok(_) => method_result(&object, op, first.as_ref(), top, blocked),
                 };
                 record(Kind::Call {
                     object: Some(object),
@@ -219,7 +219,7 @@ impl Task {
                 };
                 record(Kind::Call {
                     object: None,
-                    op: Arc::from(name),
+                    op: name,
                     outcome,
                     result: text,
                 });
@@ -239,7 +239,7 @@ impl Task {
                 };
                 record(Kind::Call {
                     object: Some(object),
-                    op: Arc::from(op),
+                    op,
                     outcome,
                     result: text,
                 });
@@ -285,7 +285,12 @@ fn method_result(
         },
         ("get work", _) => ok("no more work"),
         ("put" | "put_nowait", _) => (Outcome::Ok, first.map_or_else(String::new, repr_of)),
-        (_, Some(Value::None) | None) => ok(match op {
+        // Calls whose `None` means nothing: said in words.
+        (
+            "release" | "notify" | "notify_all" | "set" | "clear" | "start" | "shutdown" | "abort"
+            | "reset" | "cancel" | "task_done" | "join" | "wait",
+            Some(Value::None) | None,
+        ) => ok(match op {
             "release" => "released",
             "notify" | "notify_all" => "notified",
             "set" => "set",
@@ -296,9 +301,11 @@ fn method_result(
             "reset" => "reset",
             "task_done" => "done",
             "join" => "all done",
+            "cancel" => "cancelled",
             _ => "done",
         }),
         (_, Some(v)) => (Outcome::Ok, repr_of(v)),
+        (_, None) => ok("done"),
     }
 }
 
