@@ -11,9 +11,6 @@ pub mod scope;
 mod suggest;
 mod walk;
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-
 pub use error::CheckError;
 
 use crate::lang::kinds::Kind;
@@ -23,41 +20,8 @@ use scope::Globals;
 
 /// A map keyed by names. The checker looks names up tens of thousands of times in a large
 /// file; std's default SipHash guards against crafted keys, which names in a scenario are not
-/// worth guarding against, at several times the cost of this FxHash-style hash.
-pub type NameMap<'m, V> = HashMap<&'m str, V, BuildHasherDefault<NameHasher>>;
-
-/// The hasher of [`NameMap`]: FxHash (rotate, xor, multiply) over 8-byte words.
-#[derive(Default, Clone, Copy)]
-pub struct NameHasher(u64);
-
-impl Hasher for NameHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut last = [0u8; 8];
-            last[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(last) ^ (rest.len() as u64) << 59);
-        }
-    }
-
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-impl NameHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
+/// worth guarding against, at several times the cost of FxHash.
+pub type NameMap<'m, V> = rustc_hash::FxHashMap<&'m str, V>;
 
 /// Checks `module` (parsed from `src`) and returns its problems, sorted by position.
 pub fn check(src: &str, module: &Module) -> Vec<CheckError> {
