@@ -13,6 +13,7 @@ pub mod compile;
 pub mod diag;
 pub mod driver;
 pub mod lang;
+pub mod repl;
 pub mod source;
 pub mod sync;
 pub mod syntax;

@@ -1,0 +1,1 @@
+//! The REPL's terminal front end, on `rustyline`.

@@ -1,0 +1,1 @@
+//! The REPL's engine: one growing scenario and its run (see [`Session`]).
