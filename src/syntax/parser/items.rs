@@ -182,9 +182,14 @@ pub(super) fn parse_items(
     let stack = levels
         .saturating_mul(STACK_PER_LEVEL)
         .saturating_add(STACK_BASE);
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS));
+    // Asked only for long texts: std reads the cgroup files to answer (about 0.1 ms).
+    let threads = if may_split && src.len() >= PARALLEL_MIN_LEN {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS))
+    } else {
+        1
+    };
     let mut bounds = vec![start];
-    if may_split && threads > 1 && src.len() >= PARALLEL_MIN_LEN {
+    if threads > 1 {
         let pieces = ((src.len() - start) / PIECE_LEN).clamp(2, 4 * threads);
         bounds.extend(cut_points(src, scan, start, pieces));
     }
