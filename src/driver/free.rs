@@ -154,10 +154,12 @@ fn spawn_thread(shared: &Arc<Shared>, world: &Arc<World>, thread: Arc<Object>) -
 /// Runs a task to its end on the current OS thread; reports an uncaught error.
 fn run_task(mut task: Task, host: &FreeHost) {
     run_main(&mut task, host);
+    // Off the live list before joiners wake, as in Python: once `join()` returns, the
+    // thread no longer counts in `active_count()` or `enumerate()`.
+    task.world.thread_finished(&task.thread);
     if let Some(t) = task.thread.as_thread() {
         t.finish();
     }
-    task.world.thread_finished(&task.thread);
     host.slot.finished.store(true, Relaxed);
 }
 
