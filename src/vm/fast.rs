@@ -9,7 +9,7 @@
 
 use super::exc::Exc;
 use super::task::{Handler, Step, Task};
-use super::value::{IterState, Value};
+use super::value::{IterState, Value, pop_int};
 use crate::compile::code::Op;
 use crate::sync::Body;
 use crate::syntax::ast::{BinOp, CmpOp};
@@ -97,17 +97,14 @@ impl Task {
                     Some(v) => stack.push(v.clone()),
                     None => return Exit::Slow,
                 },
-                Op::StoreLocal(i) => match stack.last() {
+                Op::StoreLocal(i) => match pop_int(stack) {
                     // Integers are moved field by field: the top was often just updated
                     // in place, and reading it back whole would stall the store buffer.
-                    Some(&Value::Int(v)) => {
-                        stack.truncate(stack.len() - 1);
-                        match &mut locals[i as usize] {
-                            Some(Value::Int(x)) => *x = v,
-                            other => *other = Some(Value::Int(v)),
-                        }
-                    }
-                    _ => {
+                    Some(v) => match &mut locals[i as usize] {
+                        Some(Value::Int(x)) => *x = v,
+                        other => *other = Some(Value::Int(v)),
+                    },
+                    None => {
                         let v = stack.pop().expect("a value to store");
                         locals[i as usize] = Some(v);
                     }
@@ -117,7 +114,7 @@ impl Task {
                         return Exit::Slow;
                     }
                     visible!();
-                    stack.push(world.shared[i as usize].get());
+                    world.shared[i as usize].push_onto(stack);
                 }
                 Op::StoreShared(i) => {
                     if TRACE {
@@ -125,12 +122,9 @@ impl Task {
                     }
                     visible!();
                     let cell = &world.shared[i as usize];
-                    match stack.last() {
-                        Some(&Value::Int(v)) => {
-                            stack.truncate(stack.len() - 1);
-                            cell.set(Value::Int(v));
-                        }
-                        _ => cell.set(stack.pop().expect("a value to store")),
+                    match pop_int(stack) {
+                        Some(v) => cell.set(Value::Int(v)),
+                        None => cell.set(stack.pop().expect("a value to store")),
                     }
                 }
                 Op::Pop => {

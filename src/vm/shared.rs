@@ -70,6 +70,27 @@ impl SharedCell {
         self.get_slow()
     }
 
+    /// Reads the value onto the top of `stack`. An integer is written into place field by
+    /// field: a whole `Value` decoded into a temporary and then copied is written in parts
+    /// and read back at once, which stalls the store buffer (a fifth of a racing loop's
+    /// time).
+    #[inline(always)]
+    pub fn push_onto(&self, stack: &mut Vec<Value>) {
+        let w = self.word.load(Ordering::Acquire);
+        if w & 1 == 1 {
+            super::value::push_int(stack, (w as i64) >> 1);
+        } else {
+            self.push_other(stack);
+        }
+    }
+
+    /// [`Self::push_onto`] for anything but an integer (kept out of line so that the
+    /// integer's push is not merged with this one).
+    #[inline(never)]
+    fn push_other(&self, stack: &mut Vec<Value>) {
+        stack.push(self.get());
+    }
+
     #[inline(never)]
     fn get_slow(&self) -> Value {
         let slow = self.slow.lock();
