@@ -22,10 +22,13 @@
 //! `THR_BENCH_DIR=DIR` keeps the generated `scenario.thr` and `scenario.py` in DIR.
 //! The requirement is that `thr check` of the 10,000-line file takes under 50 ms.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::thr_bin;
 use thr::diag::analyze;
 use thr::source::SourceFile;
 
@@ -479,26 +482,6 @@ fn timed(f: impl FnOnce()) -> Duration {
     let start = Instant::now();
     f();
     start.elapsed()
-}
-
-/// The `thr` binary: `THR_BIN`, or the one cargo built for this bench.
-fn thr_bin() -> PathBuf {
-    if let Some(bin) = std::env::var_os("THR_BIN") {
-        return bin.into();
-    }
-    let built = PathBuf::from(env!("CARGO_BIN_EXE_thr"));
-    if built.exists() {
-        return built;
-    }
-    // Not expected (cargo builds binaries for benches), but build it if it is missing.
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["build", "--release", "--bin", "thr"])
-        .current_dir(root)
-        .status()
-        .expect("run cargo build");
-    assert!(status.success(), "cargo build --release failed");
-    built
 }
 
 /// Wall time of one run of `cmd`, which must succeed.
