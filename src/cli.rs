@@ -3,6 +3,7 @@
 
 mod check;
 mod fmt;
+mod repl;
 mod run;
 mod test;
 pub mod ui;
@@ -88,6 +89,17 @@ pub enum Command {
     /// are shown as unified diffs; the last line is `N passed, N failed`; exits 1 if any
     /// test failed.
     Test(test::TestArgs),
+    /// An interactive session: type declarations and statements, watch the threads.
+    ///
+    /// Each input is checked and run in MainThread; declarations add to the session's
+    /// scenario, and FILE, if given, is loaded first. Errors are shown and never end the
+    /// session; an expression's value is printed. In free mode threads run in the
+    /// background; in seeded mode (`--seed N`, or `:mode seeded`) they move only when
+    /// asked. With stdin not a terminal, lines are read from it without prompts or colour
+    /// (exit status 1 if an input failed); Ctrl-D (end of input) waits for the non-daemon
+    /// threads, as a scenario's end does.
+    #[command(after_help = repl::AFTER_HELP)]
+    Repl(repl::ReplArgs),
     /// Print the compiled code of a scenario (for thr's developers).
     #[command(hide = true)]
     Disasm {
@@ -108,6 +120,7 @@ pub fn run(cli: Cli) -> i32 {
         Command::Fmt(args) => fmt::run(&ui, args),
         Command::Run(args) => run::run(&ui, args),
         Command::Test(args) => test::run(&ui, args),
+        Command::Repl(args) => repl::run(&ui, args),
         Command::Disasm { file } => run::disasm(&ui, &file),
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod code;
 mod expr;
+pub mod repl;
 pub mod scope;
 mod stmt;
 

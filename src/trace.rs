@@ -252,7 +252,7 @@ pub fn line(world: &World, span: Span) -> Option<usize> {
         /// of every event), keyed by the text's address.
         static STARTS: RefCell<(usize, Vec<u32>)> = const { RefCell::new((0, Vec::new())) };
     }
-    let text = &world.source.text;
+    let text = &world.source().text;
     STARTS.with(|cache| {
         let mut cache = cache.borrow_mut();
         let key = text.as_ptr() as usize;
@@ -268,5 +268,5 @@ pub fn line(world: &World, span: Span) -> Option<usize> {
 
 /// `file:line` of a span (empty when it is nowhere in particular).
 pub fn location(world: &World, span: Span) -> String {
-    line(world, span).map_or_else(String::new, |l| format!("{}:{l}", world.source.name))
+    line(world, span).map_or_else(String::new, |l| format!("{}:{l}", world.source().name))
 }

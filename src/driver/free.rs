@@ -36,6 +36,8 @@ struct Shared {
     stack_size: usize,
     /// Set once the run is being stopped (so only one report is printed).
     stopping: AtomicBool,
+    /// A REPL session's state (`None` for `thr run`).
+    repl: Option<repl::Link>,
 }
 
 /// The host of one OS thread.
@@ -103,12 +105,18 @@ impl Host for FreeHost {
     }
 
     fn park(&self, deadline: Option<f64>) {
+        if let Some(link) = &self.shared.repl {
+            link.check(&self.slot);
+        }
         match deadline {
             Some(d) => {
                 let secs = ((d - self.now()) / self.shared.speed).max(0.0);
                 std::thread::park_timeout(Duration::from_secs_f64(secs.min(1e9)));
             }
             None => std::thread::park(),
+        }
+        if let Some(link) = &self.shared.repl {
+            link.check(&self.slot);
         }
     }
 
@@ -128,6 +136,9 @@ impl Host for FreeHost {
     }
 
     fn limit(&self, message: String) -> Exc {
+        if self.shared.repl.is_some() {
+            return crate::vm::exc::exc(crate::vm::exc::kind::RuntimeError, message);
+        }
         let text = format!("thr: stopped: {message}\n");
         self.shared.stop(exit::LIMIT, &text)
     }
@@ -175,6 +186,7 @@ pub fn run(world: Arc<World>, options: &RunOptions) -> i32 {
         slots: Mutex::new(Vec::new()),
         stack_size: options.stack_size,
         stopping: AtomicBool::new(false),
+        repl: None,
     });
     let main = super::main_thread(&world);
     let slot = shared.add_slot(main.clone());
@@ -214,7 +226,10 @@ pub fn run(world: Arc<World>, options: &RunOptions) -> i32 {
                 object: Some(t.clone()),
                 what: format!("for {} to finish", t.describe()),
                 deadline: None,
-                span: crate::syntax::Span::new(world.source.text.len(), world.source.text.len()),
+                span: crate::syntax::Span::new(
+                    world.source().text.len(),
+                    world.source().text.len(),
+                ),
             }),
         );
         while !th.finished() {
@@ -244,6 +259,9 @@ fn run_main(task: &mut Task, host: &FreeHost) {
         }
     }
 }
+
+mod repl;
+pub use repl::{FreeSession, Interrupted};
 
 /// How often the monitor looks.
 const TICK: Duration = Duration::from_millis(100);

@@ -26,6 +26,9 @@ pub struct ThreadState {
     pub span: Span,
 }
 
+/// What the REPL's main thread waits for between inputs (shown as "at the prompt").
+pub const AT_PROMPT: &str = "for input at the prompt";
+
 /// Renders the report of an error no handler caught in thread `thread`.
 pub fn uncaught(world: &World, thread: &str, e: &Exc) -> String {
     let trace = e.traceback.lock().clone();
@@ -46,7 +49,7 @@ pub fn uncaught(world: &World, thread: &str, e: &Exc) -> String {
     let renderer = Renderer::new(world.settings.color);
     format!(
         "Exception in thread {thread}:\n{}",
-        renderer.render(&diag, Some(&world.source))
+        renderer.render(&diag, Some(&world.source()))
     )
 }
 
@@ -109,14 +112,10 @@ pub fn picture(
 ) -> String {
     let width = states.iter().map(|s| s.name.len()).max().unwrap_or(0);
     let mut out = format!("thr: {headline}\n");
-    let line_of = |span: Span| {
-        world.source.text[..span.start as usize]
-            .matches('\n')
-            .count()
-            + 1
-    };
+    let source = world.source();
+    let line_of = |span: Span| source.text[..span.start as usize].matches('\n').count() + 1;
     for s in states {
-        let call = s.span.text(&world.source.text).lines().next().unwrap_or("");
+        let call = s.span.text(&source.text).lines().next().unwrap_or("");
         let what = match &s.blocked {
             Some(info) => {
                 let held = info
@@ -128,7 +127,9 @@ pub fn picture(
                         _ => None,
                     })
                     .unwrap_or_default();
-                if call.is_empty() {
+                if info.what == AT_PROMPT {
+                    "at the prompt (the REPL's main thread)".to_string()
+                } else if call.is_empty() {
                     format!("finished its statements: waits {}{held}", info.what)
                 } else {
                     format!(
@@ -145,7 +146,10 @@ pub fn picture(
     }
     // Underline the blocked calls, one label per place.
     let mut places: BTreeMap<(u32, u32), Vec<String>> = BTreeMap::new();
-    for s in states.iter().filter(|s| s.blocked.is_some()) {
+    for s in states
+        .iter()
+        .filter(|s| s.blocked.as_ref().is_some_and(|b| b.what != AT_PROMPT))
+    {
         places
             .entry((s.span.start, s.span.end))
             .or_default()
@@ -186,7 +190,7 @@ pub fn picture(
         diag = diag.with_help(format!("the cycle: {}", steps.join("; ")));
     }
     let renderer = Renderer::new(world.settings.color);
-    out.push_str(&renderer.render(&diag, Some(&world.source)));
+    out.push_str(&renderer.render(&diag, Some(&source)));
     out
 }
 

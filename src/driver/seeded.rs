@@ -97,6 +97,8 @@ enum State {
     Blocked,
     /// The main thread after its statements: it waits for the other non-daemon threads.
     Exiting,
+    /// The REPL's main thread between inputs: the user is at the prompt.
+    Idle,
     Finished,
 }
 
@@ -130,6 +132,8 @@ pub struct Machine {
     pub recorder: Option<Recorder>,
     /// Set when a thread started waiting for a lock or a thread: look for a cycle.
     check_cycle: bool,
+    /// A REPL session: the main thread goes idle after each input instead of exiting.
+    repl: bool,
 }
 
 impl Machine {
@@ -159,6 +163,7 @@ impl Machine {
             steps: 0,
             recorder: None,
             check_cycle: false,
+            repl: false,
         }
     }
 
@@ -264,7 +269,10 @@ impl Machine {
                     super::report_uncaught(&self.world, &entry.task.thread, &e);
                 }
                 self.runnable.retain(|&t| t != tid);
-                if tid == 0 {
+                if tid == 0 && self.repl {
+                    entry.state = State::Idle;
+                    entry.task.stack.clear();
+                } else if tid == 0 {
                     entry.state = State::Exiting;
                     super::shut_pools_down(&self.world);
                 } else {
@@ -289,7 +297,7 @@ impl Machine {
 
     /// What every live thread is doing, for reports.
     pub fn states(&self) -> Vec<ThreadState> {
-        let end = self.world.source.text.len();
+        let end = self.world.source().text.len();
         self.entries
             .iter()
             .flatten()
@@ -299,6 +307,12 @@ impl Machine {
                     State::Exiting => self.first_non_daemon().map(|t| WaitInfo {
                         what: format!("for {} to finish", t.describe()),
                         object: Some(t),
+                        deadline: None,
+                        span: crate::syntax::Span::new(end, end),
+                    }),
+                    State::Idle => Some(WaitInfo {
+                        what: report::AT_PROMPT.to_string(),
+                        object: None,
                         deadline: None,
                         span: crate::syntax::Span::new(end, end),
                     }),
@@ -380,6 +394,8 @@ impl Machine {
         exit_status(&self.world)
     }
 }
+
+pub mod repl;
 
 /// Options of a seeded run.
 #[derive(Debug, Clone)]

@@ -145,7 +145,7 @@ pub fn render(world: &World, names: &[String], events: &[Event], seeded: bool) -
 
     let mut lines = vec![json!({
         "ph": "M", "name": "process_name", "pid": PID, "tid": track(0),
-        "args": { "name": format!("thr {}", world.source.name) },
+        "args": { "name": format!("thr {}", world.source().name) },
     })];
     let mut tids: Vec<Tid> = events.iter().map(|e| e.tid).collect();
     tids.sort_unstable();

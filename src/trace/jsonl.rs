@@ -29,7 +29,7 @@ pub fn render(world: &World, names: &[String], events: &[Event]) -> String {
     let mut out = String::with_capacity(events.len() * 160);
     let file = {
         let mut f = String::new();
-        string(&mut f, &world.source.name);
+        string(&mut f, &world.source().name);
         f
     };
     for e in events {

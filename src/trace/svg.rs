@@ -254,7 +254,7 @@ impl Ctx<'_> {
             out,
             "<text class=\"h1\" x=\"16\" y=\"24\">Timeline of {}</text>\n\
              <text class=\"h2\" x=\"16\" y=\"43\">{}</text>\n",
-            esc(&self.world.source.name),
+            esc(&self.world.source().name),
             esc(&summary)
         );
     }

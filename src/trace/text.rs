@@ -80,6 +80,18 @@ fn row(world: &World, names: &[String], e: &Event, seeded: bool) -> [String; 7] 
     ]
 }
 
+/// One event as one line of the log, its cells unaligned and the empty ones left out: the
+/// REPL shows the steps it takes one at a time.
+pub fn line(world: &World, names: &[String], e: &Event, seeded: bool) -> String {
+    let cells = row(world, names, e, seeded);
+    let cells: Vec<&str> = cells
+        .iter()
+        .map(String::as_str)
+        .filter(|c| !c.is_empty())
+        .collect();
+    cells.join("  ")
+}
+
 /// Renders the log, with a header line. Rows are made twice (once to measure the
 /// columns, once to write them) rather than kept: a log can have millions.
 pub fn render(world: &World, names: &[String], events: &[Event], seeded: bool) -> String {

@@ -474,7 +474,7 @@ impl Task {
 
     /// Starts the `thread` blocks in declaration order.
     pub(super) fn start_thread_blocks(&mut self, host: &dyn Host) -> Result<(), Exc> {
-        for &slot in &self.world.program.thread_blocks.clone() {
+        for &slot in &self.world.program().thread_blocks.clone() {
             if let Value::Object(t) = self.world.global(slot) {
                 if let Some(th) = t.as_thread() {
                     th.begin()?;

@@ -90,7 +90,7 @@ pub(super) enum Flow {
 impl Task {
     /// A task that runs the main thread's code.
     pub fn main(world: Arc<World>, thread: Arc<Object>) -> Task {
-        let code = world.program.main.clone();
+        let code = world.program().main.clone();
         let mut t = Task::empty(world, thread);
         t.frames.push(Frame::new(code, 0));
         t

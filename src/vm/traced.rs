@@ -157,7 +157,7 @@ impl Task {
         }
         let span = self.user_span();
         let record = |kind: Kind| tracer.record(self.tid, || host.now(), span, kind);
-        let shared_name = |i: u32| self.world.program.shared_names[i as usize].clone();
+        let shared_name = |i: u32| self.world.program().shared_names[i as usize].clone();
         let top = self.stack.last();
         match (op, pre) {
             (Op::LoadShared(i), _) if result.is_ok() => record(Kind::Read {
@@ -176,7 +176,7 @@ impl Task {
                 }
             }
             (Op::StartThreadBlocks, _) => {
-                for &slot in &self.world.program.thread_blocks {
+                for &slot in &self.world.program().thread_blocks {
                     if let Value::Object(t) = self.world.global(slot)
                         && let Some(th) = t.as_thread()
                     {

@@ -4,7 +4,7 @@
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering::SeqCst};
 use std::sync::{Arc, OnceLock};
 
-use parking_lot::Mutex;
+use parking_lot::{Mutex, RwLock};
 
 use super::value::Value;
 use crate::compile::code::Program;
@@ -70,10 +70,10 @@ struct Counters {
 
 /// A running scenario.
 pub struct World {
-    /// The compiled program.
-    pub program: Arc<Program>,
-    /// The scenario's text, for diagnostics.
-    pub source: SourceFile,
+    /// The compiled program (replaced by the REPL at each input: see [`World::program`]).
+    program: RwLock<Arc<Program>>,
+    /// The scenario's text, for diagnostics (grows with each REPL input).
+    source: RwLock<SourceFile>,
     /// Shared variables by slot.
     pub shared: Box<[super::shared::SharedCell]>,
     /// Declared objects, functions and threads by slot (set once, during set-up).
@@ -106,19 +106,28 @@ impl World {
         out: Arc<dyn Output>,
         settings: Settings,
     ) -> Arc<World> {
-        let shared = program
-            .shared_names
-            .iter()
+        World::with_capacity(program, source, out, settings, 0)
+    }
+
+    /// A new run of `program` with room for at least `slots` shared variables and `slots`
+    /// declarations: the REPL's scenario grows input by input, and the slot arrays are
+    /// fixed so that the running threads read them without locking.
+    pub fn with_capacity(
+        program: Arc<Program>,
+        source: SourceFile,
+        out: Arc<dyn Output>,
+        settings: Settings,
+        slots: usize,
+    ) -> Arc<World> {
+        let shared = (0..program.shared_names.len().max(slots))
             .map(|_| super::shared::SharedCell::new(Value::None))
             .collect();
-        let globals = program
-            .global_names
-            .iter()
+        let globals = (0..program.global_names.len().max(slots))
             .map(|_| OnceLock::new())
             .collect();
         Arc::new(World {
-            program,
-            source,
+            program: RwLock::new(program),
+            source: RwLock::new(source),
             shared,
             globals,
             live: Mutex::new(Vec::new()),
@@ -132,6 +141,23 @@ impl World {
             next_tid: AtomicU32::new(0),
             tracer: OnceLock::new(),
         })
+    }
+
+    /// The compiled program (for the REPL, the latest input's).
+    pub fn program(&self) -> Arc<Program> {
+        self.program.read().clone()
+    }
+
+    /// The scenario's text and name, for diagnostics.
+    pub fn source(&self) -> SourceFile {
+        self.source.read().clone()
+    }
+
+    /// Replaces the program and the text (the REPL, before running each input; the slot
+    /// tables of `program` must extend the previous ones).
+    pub fn replace_program(&self, program: Arc<Program>, source: SourceFile) {
+        *self.program.write() = program;
+        *self.source.write() = source;
     }
 
     /// A number for a new thread, or `None` past `--max-threads` (which counts the

@@ -1,0 +1,155 @@
+//! Unit tests of the session (transcripts are in `tests/repl/`).
+
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+
+use super::{Mode, Options, Session};
+use crate::repl::{Engine, Flow};
+use crate::vm::world::{Output, Settings};
+
+/// Collects everything written, stdout and stderr together.
+#[derive(Default)]
+struct Capture(Mutex<String>);
+
+impl Output for Capture {
+    fn out(&self, text: &str) {
+        self.0.lock().push_str(text);
+    }
+    fn err(&self, text: &str) {
+        self.0.lock().push_str(text);
+    }
+}
+
+fn session(mode: Mode) -> (Session, Arc<Capture>) {
+    let cap = Arc::new(Capture::default());
+    let s = Session::new(Options {
+        out: cap.clone(),
+        color: false,
+        mode,
+        settings: Settings::default(),
+        stack_size: crate::driver::DEFAULT_STACK_SIZE,
+        max_steps: 100_000,
+    });
+    (s, cap)
+}
+
+fn take(cap: &Capture) -> String {
+    std::mem::take(&mut *cap.0.lock())
+}
+
+#[test]
+fn variables_persist_and_expressions_echo() {
+    for mode in [Mode::Seeded(0), Mode::Free] {
+        let (mut s, cap) = session(mode);
+        s.feed("x = 5\n");
+        s.feed("y = [x * 2 for i in range(2)]\n");
+        s.feed("x + 1\n");
+        s.feed("y\n");
+        s.feed("None\n");
+        assert_eq!(take(&cap), "6\n[10, 10]\n", "{mode:?}");
+    }
+}
+
+#[test]
+fn rejected_inputs_change_nothing() {
+    let (mut s, cap) = session(Mode::Seeded(1));
+    s.feed("lock guard\n");
+    s.feed("lock guard\n");
+    assert!(take(&cap).contains("guard"));
+    s.feed("print(undefined_name)\n");
+    assert!(take(&cap).contains("undefined_name"));
+    s.feed("guard.locked()\n");
+    assert_eq!(take(&cap), "False\n");
+    assert!(s.failed());
+}
+
+#[test]
+fn lambdas_see_later_assignments() {
+    let (mut s, cap) = session(Mode::Seeded(0));
+    s.feed("n = 1\n");
+    s.feed("f = lambda: n + 1\n");
+    s.feed("n = 10\n");
+    s.feed("f()\n");
+    assert_eq!(take(&cap), "11\n");
+}
+
+#[test]
+fn needs_more_follows_the_parser() {
+    let (s, _) = session(Mode::Seeded(0));
+    assert!(s.needs_more("def f() {\n"));
+    assert!(s.needs_more("x = (1,\n"));
+    assert!(!s.needs_more("x = 1\n"));
+    assert!(!s.needs_more(":help\n"));
+}
+
+#[test]
+fn known_names_have_kinds() {
+    let (mut s, _) = session(Mode::Seeded(0));
+    s.feed("lock guard\nqueue q\ndef f() { pass }\nx = 1\n");
+    let known = s.known();
+    let kind = |n: &str| known.iter().find(|k| k.name == n).map(|k| k.kind);
+    assert_eq!(kind("guard"), Some(Some(crate::lang::kinds::Kind::Lock)));
+    assert_eq!(kind("q"), Some(Some(crate::lang::kinds::Kind::Queue)));
+    assert_eq!(kind("f"), Some(None));
+    assert_eq!(kind("x"), Some(None));
+}
+
+#[test]
+fn quit_and_unknown_commands() {
+    let (mut s, cap) = session(Mode::Seeded(0));
+    assert_eq!(s.feed(":frob\n"), Flow::Continue);
+    assert!(take(&cap).contains("unknown command `:frob`"));
+    assert_eq!(s.feed(":quit\n"), Flow::Quit);
+}
+
+#[test]
+fn interrupt_stops_a_blocked_input_in_free_mode() {
+    let (mut s, cap) = session(Mode::Free);
+    s.feed("event e\n");
+    let stop = s.interrupter();
+    let t = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        stop();
+    });
+    let start = std::time::Instant::now();
+    s.feed("sleep(30)\n");
+    t.join().unwrap();
+    assert!(start.elapsed().as_secs() < 10);
+    assert!(take(&cap).contains("KeyboardInterrupt"));
+    s.feed("e.set()\n");
+    s.feed("e.is_set()\n");
+    assert_eq!(take(&cap), "True\n");
+}
+
+#[test]
+fn a_free_mode_deadlock_is_reported_and_the_session_goes_on() {
+    let (mut s, cap) = session(Mode::Free);
+    s.feed("lock a\nlock b\n");
+    s.feed("def grab(x, y) { with x { sleep(50ms); with y { pass } } }\n");
+    s.feed("t1 = spawn grab(a, b); t2 = spawn grab(b, a)\n");
+    s.feed("t1.join()\n");
+    let text = take(&cap);
+    assert!(
+        text.contains("deadlock: threads wait for each other in a cycle"),
+        "{text}"
+    );
+    assert!(text.contains("the input was stopped"), "{text}");
+    s.feed("1 + 1\n");
+    assert_eq!(take(&cap), "2\n");
+}
+
+#[test]
+fn interrupt_stops_a_busy_loop() {
+    for mode in [Mode::Free, Mode::Seeded(0)] {
+        let (mut s, cap) = session(mode);
+        let stop = s.interrupter();
+        let t = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            stop();
+        });
+        s.feed("while True { pass }\n");
+        t.join().unwrap();
+        assert!(take(&cap).contains("KeyboardInterrupt"), "{mode:?}");
+    }
+}
