@@ -31,14 +31,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use parking_lot::RwLock;
-use rustyline::Editor;
 use rustyline::config::{ColorMode, CompletionType, Config};
 use rustyline::error::ReadlineError;
 use rustyline::history::{FileHistory, History};
+use rustyline::{Editor, EventHandler, KeyEvent};
 
 use super::{Engine, Flow};
 use crate::vm::world::{Output, StdOutput};
-use helper::{KnownNames, ThrHelper};
+use helper::{CtrlC, KnownNames, ThrHelper};
 
 /// The prompt for a new input.
 pub const PROMPT: &str = ">>> ";
@@ -84,6 +84,13 @@ pub fn run(make_engine: impl FnOnce(Arc<dyn Output>) -> Box<dyn Engine>, color: 
     };
     let known: KnownNames = Arc::new(RwLock::new(Vec::new()));
     editor.set_helper(Some(ThrHelper::new(known.clone(), color)));
+    let pending = Arc::new(AtomicBool::new(false));
+    editor.bind_sequence(
+        KeyEvent::ctrl('C'),
+        EventHandler::Conditional(Box::new(CtrlC {
+            pending: pending.clone(),
+        })),
+    );
     let out: Arc<dyn Output> = match editor.create_external_printer() {
         Ok(printer) => Arc::new(output::TermOutput::new(Box::new(printer))),
         Err(_) => Arc::new(StdOutput),
@@ -95,6 +102,7 @@ pub fn run(make_engine: impl FnOnce(Arc<dyn Output>) -> Box<dyn Engine>, color: 
         editor,
         known,
         history,
+        pending,
     };
     let status = session.read_eval(engine.as_mut());
     finish(engine.as_mut(), true);
@@ -133,6 +141,8 @@ struct Interactive {
     editor: Editor<ThrHelper, FileHistory>,
     known: KnownNames,
     history: Option<PathBuf>,
+    /// Shared with the Ctrl-C key handler: an unfinished input waits for more.
+    pending: Arc<AtomicBool>,
 }
 
 impl Interactive {
@@ -140,6 +150,7 @@ impl Interactive {
     fn read_eval(&mut self, engine: &mut dyn Engine) -> i32 {
         let mut pending = String::new();
         loop {
+            self.pending.store(!pending.is_empty(), Ordering::SeqCst);
             let prompt = if pending.is_empty() {
                 PROMPT
             } else {
@@ -166,7 +177,8 @@ impl Interactive {
                         return 0;
                     }
                 }
-                // Ctrl-C at the prompt: drop what was typed, including an unfinished block.
+                // Ctrl-C at the prompt (on an empty line it does nothing, see `CtrlC`): drop
+                // what was typed, including an unfinished block.
                 Err(ReadlineError::Interrupted) => pending.clear(),
                 // Ctrl-D in an unfinished block drops the block; at `>>> ` it ends.
                 Err(ReadlineError::Eof) if !pending.is_empty() => pending.clear(),

@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anstyle::{AnsiColor, Style};
 use parking_lot::RwLock;
@@ -9,7 +10,7 @@ use rustyline::completion::{Completer, FilenameCompleter, Pair};
 use rustyline::highlight::{CmdKind, Highlighter};
 use rustyline::hint::{Hint, Hinter};
 use rustyline::validate::Validator;
-use rustyline::{Context, Helper};
+use rustyline::{Cmd, ConditionalEventHandler, Context, Event, EventContext, Helper, RepeatCount};
 
 use super::complete::{self, Target};
 use super::lex;
@@ -125,6 +126,19 @@ impl Highlighter for ThrHelper {
 }
 
 impl Validator for ThrHelper {}
+
+/// Ctrl-C at the prompt: on an empty `>>> ` line it does nothing (no new line, no new
+/// prompt); otherwise it interrupts the line as usual, and the editor drops what was typed.
+pub struct CtrlC {
+    /// An unfinished input is waiting for more lines (a `... ` prompt is shown).
+    pub pending: Arc<AtomicBool>,
+}
+
+impl ConditionalEventHandler for CtrlC {
+    fn handle(&self, _: &Event, _: RepeatCount, _: bool, ctx: &EventContext) -> Option<Cmd> {
+        (ctx.line().is_empty() && !self.pending.load(Ordering::SeqCst)).then_some(Cmd::Noop)
+    }
+}
 
 impl Helper for ThrHelper {}
 
