@@ -181,6 +181,14 @@ pub fn complete(line: &str, pos: usize, known: &[Known]) -> (usize, Target, Vec<
                         Candidate::plain(name)
                     });
                 }
+                if let Some(sig) = open_call(line, *start, known) {
+                    out.extend(sig.keywords().filter(|k| k.starts_with(prefix)).map(|k| {
+                        Candidate {
+                            display: format!("{k}="),
+                            replacement: format!("{k}="),
+                        }
+                    }));
+                }
                 for k in known.iter().filter(|k| k.name.starts_with(prefix)) {
                     out.push(if k.kind == Some(Kind::Function) {
                         Candidate::call(&k.name)
@@ -195,6 +203,30 @@ pub fn complete(line: &str, pos: usize, known: &[Known]) -> (usize, Target, Vec<
     out.sort_by(|a, b| a.display.cmp(&b.display));
     out.dedup_by(|a, b| a.display == b.display);
     (start, target, out)
+}
+
+/// The signature of the call whose arguments are being typed at `pos` (the innermost
+/// bracket still open there is a call's `(`), if known.
+fn open_call(line: &str, pos: usize, known: &[Known]) -> Option<&'static Signature> {
+    let mut open: Vec<(char, usize)> = Vec::new();
+    for t in lex::tokens(&line[..pos]) {
+        if t.class != lex::Class::Other {
+            continue;
+        }
+        for (i, c) in line[t.start..t.end].char_indices() {
+            match c {
+                '(' | '[' | '{' => open.push((c, t.start + i)),
+                ')' | ']' | '}' => {
+                    open.pop();
+                }
+                _ => {}
+            }
+        }
+    }
+    match open.last() {
+        Some(&('(', at)) => called_signature(line, at + 1, known),
+        _ => None,
+    }
 }
 
 /// The signature of what is called by the `(` just before `pos`, if known.
@@ -310,6 +342,15 @@ mod tests {
         assert_eq!(target(":load ex", 8), Target::File(6));
         assert_eq!(target(":load", 5), Target::Command(0));
         assert_eq!(target(":quit now", 9), Target::Nothing);
+    }
+
+    #[test]
+    fn keyword_arguments_inside_a_call() {
+        assert_eq!(shown("guard.acquire(True, ti"), vec!["time", "timeout="]);
+        assert_eq!(shown("print(1, se"), vec!["semaphore", "sep="]);
+        assert!(shown("print(x) + se").iter().all(|c| !c.ends_with('=')));
+        assert!(shown("print([se").iter().all(|c| !c.ends_with('=')));
+        assert!(shown("print(\"(\", se").contains(&"sep=".to_string()));
     }
 
     #[test]
