@@ -8,10 +8,10 @@
 //! - Otherwise (stdin is a file or a pipe): plain lines, no prompt, no colour, so a
 //!   transcript depends only on its input.
 //!
-//! Keys: Ctrl-C at the prompt clears the line (or the unfinished block); while an input runs
-//! it calls the engine's interrupter. Ctrl-D on an empty line ends the session like a
-//! scenario ends ([`Engine::exit`]): non-daemon threads are waited for, and Ctrl-C or a
-//! second Ctrl-D abandons them.
+//! Keys: Ctrl-C at the prompt clears the line (or the unfinished block; on an empty `>>> `
+//! it does nothing); while an input runs it calls the engine's interrupter. Ctrl-D on an
+//! empty line ends the session like a scenario ends ([`Engine::exit`]): non-daemon threads
+//! are waited for, and Ctrl-C or a second Ctrl-D abandons them. `:quit` leaves at once.
 
 mod complete;
 #[cfg(test)]
@@ -50,16 +50,29 @@ const HISTORY_SIZE: usize = 1000;
 const EXIT_NOTICE_AFTER: Duration = Duration::from_millis(500);
 
 /// Runs the REPL until `:quit`, Ctrl-D or the end of the input, and returns the process's
-/// exit status (0, or 1 when the terminal could not be used).
+/// exit status: 0, 1 when the terminal could not be used, or the status `make_engine`
+/// failed with.
 ///
 /// The engine is made by `make_engine` once the output is known: at a terminal it is an
-/// output that prints above the prompt, so the editor must exist before the engine.
-/// `color` says whether input may be highlighted (decided from `--color` and `NO_COLOR`).
-pub fn run(make_engine: impl FnOnce(Arc<dyn Output>) -> Box<dyn Engine>, color: bool) -> i32 {
+/// output that prints above the prompt, so the editor must exist before the engine. When
+/// the engine can't be made (a file to load does not check, ...), `make_engine` reports why
+/// and returns `Err(status)`. `color` says whether input may be highlighted (decided from
+/// `--color` and `NO_COLOR`).
+///
+/// Meant for a terminal; when stdin is not one it falls back to [`run_plain`] (a caller
+/// with its own plain loop and exit statuses calls `run` only at a terminal).
+///
+/// Installs the process's Ctrl-C handler (before `make_engine`, so that it is this one).
+pub fn run(
+    make_engine: impl FnOnce(Arc<dyn Output>) -> Result<Box<dyn Engine>, i32>,
+    color: bool,
+) -> i32 {
     interrupt::install();
     if !std::io::stdin().is_terminal() {
-        let mut engine = make_engine(Arc::new(StdOutput));
-        return run_plain(engine.as_mut(), std::io::stdin().lock());
+        return match make_engine(Arc::new(StdOutput)) {
+            Ok(mut engine) => run_plain(engine.as_mut(), std::io::stdin().lock()),
+            Err(status) => status,
+        };
     }
     let config = Config::builder()
         .auto_add_history(false)
@@ -96,7 +109,10 @@ pub fn run(make_engine: impl FnOnce(Arc<dyn Output>) -> Box<dyn Engine>, color: 
         Err(_) => Arc::new(StdOutput),
     };
     let history = open_history(&mut editor);
-    let mut engine = make_engine(out);
+    let mut engine = match make_engine(out) {
+        Ok(engine) => engine,
+        Err(status) => return status,
+    };
     *known.write() = engine.known();
     let mut session = Interactive {
         editor,
@@ -104,9 +120,30 @@ pub fn run(make_engine: impl FnOnce(Arc<dyn Output>) -> Box<dyn Engine>, color: 
         history,
         pending,
     };
-    let status = session.read_eval(engine.as_mut());
-    finish(engine.as_mut(), true);
-    status
+    match session.read_eval(engine.as_mut()) {
+        End::Quit => {
+            engine.exit(true);
+            0
+        }
+        End::Eof => {
+            finish(engine.as_mut(), true);
+            0
+        }
+        End::Broken => {
+            finish(engine.as_mut(), false);
+            1
+        }
+    }
+}
+
+/// How an interactive session ended.
+enum End {
+    /// `:quit`: the threads still running are left (as the engine's plain loop does).
+    Quit,
+    /// Ctrl-D: the session ends as a scenario ends.
+    Eof,
+    /// The terminal failed (said on stderr).
+    Broken,
 }
 
 /// Finds the history file, creates its directory and loads it; `None` when history is off
@@ -146,8 +183,8 @@ struct Interactive {
 }
 
 impl Interactive {
-    /// Reads and runs inputs until the session ends; returns the exit status.
-    fn read_eval(&mut self, engine: &mut dyn Engine) -> i32 {
+    /// Reads and runs inputs until the session ends.
+    fn read_eval(&mut self, engine: &mut dyn Engine) -> End {
         let mut pending = String::new();
         loop {
             self.pending.store(!pending.is_empty(), Ordering::SeqCst);
@@ -174,7 +211,7 @@ impl Interactive {
                     let flow = feed(engine, &input);
                     *self.known.write() = engine.known();
                     if flow == Flow::Quit {
-                        return 0;
+                        return End::Quit;
                     }
                 }
                 // Ctrl-C at the prompt (on an empty line it does nothing, see `CtrlC`): drop
@@ -182,10 +219,10 @@ impl Interactive {
                 Err(ReadlineError::Interrupted) => pending.clear(),
                 // Ctrl-D in an unfinished block drops the block; at `>>> ` it ends.
                 Err(ReadlineError::Eof) if !pending.is_empty() => pending.clear(),
-                Err(ReadlineError::Eof) => return 0,
+                Err(ReadlineError::Eof) => return End::Eof,
                 Err(e) => {
                     eprintln!("thr repl: terminal error: {e}");
-                    return 1;
+                    return End::Broken;
                 }
             }
         }
@@ -207,7 +244,8 @@ impl Interactive {
 
 /// Reads inputs from `input` without an editor (stdin is not a terminal): lines are joined
 /// until the parser finds the input finished; at the end, an unfinished input is run as it
-/// is (the engine reports its syntax error). Returns the exit status.
+/// is (the engine reports its syntax error), and the session ends as a scenario ends
+/// (`:quit` leaves the threads still running instead). Returns 0.
 pub fn run_plain(engine: &mut dyn Engine, input: impl BufRead) -> i32 {
     let mut pending = String::new();
     for line in input.lines() {
@@ -230,7 +268,7 @@ pub fn run_plain(engine: &mut dyn Engine, input: impl BufRead) -> i32 {
             continue;
         }
         if feed(engine, &std::mem::take(&mut pending)) == Flow::Quit {
-            finish(engine, false);
+            engine.exit(true);
             return 0;
         }
     }
