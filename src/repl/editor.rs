@@ -1,10 +1,10 @@
 //! The REPL's terminal front end, on `rustyline`.
 //!
 //! [`run`] reads inputs and hands each complete one to the [`Engine`]:
-//! - At a terminal: a line editor with history kept in a file ([`history::path`]),
-//!   completion, hints and highlighting ([`helper::ThrHelper`]). An unfinished input (as the
+//! - At a terminal: a line editor with history kept in a file (`history::path`),
+//!   completion, hints and highlighting (`helper::ThrHelper`). An unfinished input (as the
 //!   engine's parser decides) continues on a `... ` prompt. Output of background threads
-//!   appears above the prompt ([`output::TermOutput`]).
+//!   appears above the prompt (`output::TermOutput`).
 //! - Otherwise (stdin is a file or a pipe): plain lines, no prompt, no colour, so a
 //!   transcript depends only on its input.
 //!

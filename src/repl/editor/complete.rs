@@ -56,7 +56,9 @@ pub enum Target {
     File(usize),
     /// A name starting at this byte.
     Name(usize),
-    /// An attribute of the object `.0` (the name before the dot), starting at this byte.
+    /// An attribute of the object written just before the dot (`.0` is the text before the
+    /// dot: its end is the object, such as `guard` or `current_thread()`), starting at
+    /// this byte.
     Attribute(String, usize),
     /// Nothing (inside a string or a comment, or after something that isn't a name).
     Nothing,
@@ -104,18 +106,72 @@ pub fn target(line: &str, pos: usize) -> Target {
         return Target::Nothing;
     }
     if let Some(head) = line[..start].strip_suffix('.') {
-        let object_start = word_start(head, head.len());
-        let object = &head[object_start..];
-        if object.is_empty() || object.starts_with(|c: char| c.is_ascii_digit()) {
-            return Target::Nothing;
-        }
-        // `a.b.c`: only plain names have a known kind.
-        if head[..object_start].ends_with('.') {
-            return Target::Nothing;
-        }
-        return Target::Attribute(object.to_string(), start);
+        return Target::Attribute(head.to_string(), start);
     }
     Target::Name(start)
+}
+
+/// How deep [`kind_of_expr`] follows `a.b().c` chains.
+const MAX_CHAIN: usize = 8;
+
+/// The kind of the expression that ends `text`, as far as names, attributes and the return
+/// annotations of calls tell: `guard`, `current_thread()`, `pool.submit(f)`, `t.name`,
+/// `"text"`. `None` when unknown.
+fn kind_of_expr(text: &str, known: &[Known], depth: usize) -> Option<Kind> {
+    if depth > MAX_CHAIN {
+        return None;
+    }
+    if let Some(inner) = text.strip_suffix(')') {
+        let open = open_bracket(inner)?;
+        let callee = &inner[..open];
+        let start = word_start(callee, callee.len());
+        let name = &callee[start..];
+        if name.is_empty() {
+            return None;
+        }
+        let sig = match callee[..start].strip_suffix('.') {
+            Some(receiver) => kind_of_expr(receiver, known, depth + 1)?.method(name)?,
+            None => builtins::function(name)?,
+        };
+        return Kind::from_return(sig.returns.as_deref()?);
+    }
+    if text.ends_with(['"', '\'']) {
+        let last = lex::tokens(text).pop()?;
+        return (last.class == lex::Class::Str { closed: true }).then_some(Kind::Str);
+    }
+    let start = word_start(text, text.len());
+    let name = &text[start..];
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    match text[..start].strip_suffix('.') {
+        Some(receiver) => kind_of_expr(receiver, known, depth + 1)?.attribute(name)?,
+        None => kind_of(known, name),
+    }
+}
+
+/// The byte offset of the bracket still open at the end of `text` (outside strings and
+/// comments), if the innermost one is a `(`.
+fn open_bracket(text: &str) -> Option<usize> {
+    let mut open: Vec<(char, usize)> = Vec::new();
+    for t in lex::tokens(text) {
+        if t.class != lex::Class::Other {
+            continue;
+        }
+        for (i, c) in text[t.start..t.end].char_indices() {
+            match c {
+                '(' | '[' | '{' => open.push((c, t.start + i)),
+                ')' | ']' | '}' => {
+                    open.pop();
+                }
+                _ => {}
+            }
+        }
+    }
+    match open.last() {
+        Some(&('(', at)) => Some(at),
+        _ => None,
+    }
 }
 
 /// The kind of `name` among the known names.
@@ -148,7 +204,7 @@ pub fn complete(line: &str, pos: usize, known: &[Known]) -> (usize, Target, Vec<
         Target::Nothing => pos,
         Target::Attribute(object, start) => {
             let prefix = &line[*start..pos];
-            if let Some(kind) = kind_of(known, object) {
+            if let Some(kind) = kind_of_expr(object, known, 0) {
                 let info = kind.info();
                 out.extend(
                     info.methods
@@ -208,25 +264,8 @@ pub fn complete(line: &str, pos: usize, known: &[Known]) -> (usize, Target, Vec<
 /// The signature of the call whose arguments are being typed at `pos` (the innermost
 /// bracket still open there is a call's `(`), if known.
 fn open_call(line: &str, pos: usize, known: &[Known]) -> Option<&'static Signature> {
-    let mut open: Vec<(char, usize)> = Vec::new();
-    for t in lex::tokens(&line[..pos]) {
-        if t.class != lex::Class::Other {
-            continue;
-        }
-        for (i, c) in line[t.start..t.end].char_indices() {
-            match c {
-                '(' | '[' | '{' => open.push((c, t.start + i)),
-                ')' | ']' | '}' => {
-                    open.pop();
-                }
-                _ => {}
-            }
-        }
-    }
-    match open.last() {
-        Some(&('(', at)) => called_signature(line, at + 1, known),
-        _ => None,
-    }
+    let at = open_bracket(&line[..pos])?;
+    called_signature(line, at + 1, known)
 }
 
 /// The signature of what is called by the `(` just before `pos`, if known.
@@ -238,7 +277,7 @@ fn called_signature(line: &str, pos: usize, known: &[Known]) -> Option<&'static 
         return None;
     }
     match target(head, head.len()) {
-        Target::Attribute(object, _) => kind_of(known, &object)?.method(name),
+        Target::Attribute(object, _) => kind_of_expr(&object, known, 0)?.method(name),
         Target::Name(_) => builtins::function(name),
         _ => None,
     }
@@ -331,6 +370,24 @@ mod tests {
         assert!(shown("mystery.").is_empty());
         assert!(shown("nobody.a").is_empty());
         assert!(shown("a.guard.").is_empty());
+        assert!(shown("x = 1.").is_empty());
+        assert!(shown("(guard).").is_empty());
+    }
+
+    #[test]
+    fn methods_of_what_calls_and_attributes_return() {
+        // Builtins and methods say what they return.
+        assert!(shown("current_thread().is_").contains(&"is_alive".to_string()));
+        assert!(shown("x = main_thread().getName().up").contains(&"upper".to_string()));
+        assert!(shown("guard.locked().").is_empty());
+        // Attributes with a known kind, and string literals.
+        assert!(shown("current_thread().name.st").contains(&"startswith".to_string()));
+        assert!(shown("'a,b'.sp").contains(&"split".to_string()));
+        assert!(shown("print(\"x\").").is_empty());
+        assert_eq!(
+            hint("current_thread().join(", 22, &known()).as_deref(),
+            Some("timeout=None)")
+        );
     }
 
     #[test]

@@ -48,3 +48,29 @@ impl Output for TermOutput {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    /// A printer that keeps what it is given.
+    struct Keep(Arc<Mutex<Vec<String>>>);
+
+    impl ExternalPrinter for Keep {
+        fn print(&mut self, msg: String) -> rustyline::Result<()> {
+            self.0.lock().push(msg);
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn output_goes_through_the_printer_whole() {
+        let kept = Arc::new(Mutex::new(Vec::new()));
+        let out = TermOutput::new(Box::new(Keep(kept.clone())));
+        out.out("tick 0\n");
+        out.out("");
+        out.out("a\nb\n");
+        assert_eq!(*kept.lock(), vec!["tick 0\n", "a\nb\n"]);
+    }
+}
