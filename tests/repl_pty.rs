@@ -27,24 +27,6 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-/// True when this build has the `repl` subcommand. The front end (this test's subject) and
-/// the engine are built apart and meet in `thr repl`; until they do, these tests say so on
-/// stderr and pass without running.
-fn available() -> bool {
-    let help = Command::new(env!("CARGO_BIN_EXE_thr"))
-        .arg("--help")
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run thr --help");
-    let listed = String::from_utf8_lossy(&help.stdout)
-        .lines()
-        .any(|l| l.trim_start().starts_with("repl "));
-    if !listed {
-        eprintln!("SKIPPED: this build of thr has no `repl` subcommand");
-    }
-    listed
-}
-
 /// `thr repl` in a pseudo-terminal, with its history in `history` (`None`: disabled).
 fn repl(home: &Path, history: Option<&Path>) -> PtySession {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_thr"));
@@ -104,9 +86,6 @@ fn exited_0(p: &PtySession) {
 
 #[test]
 fn prompt_and_ctrl_d_exit() {
-    if !available() {
-        return;
-    }
     let dir = scratch("exit");
     let mut p = repl(&dir, None);
     line(&mut p, "lock guard");
@@ -116,9 +95,6 @@ fn prompt_and_ctrl_d_exit() {
 
 #[test]
 fn unfinished_blocks_continue_on_a_dots_prompt() {
-    if !available() {
-        return;
-    }
     let dir = scratch("multi");
     let mut p = repl(&dir, None);
     line(&mut p, "def f(n) {");
@@ -137,9 +113,6 @@ fn unfinished_blocks_continue_on_a_dots_prompt() {
 
 #[test]
 fn ctrl_c_at_the_prompt_clears_the_line_and_the_block() {
-    if !available() {
-        return;
-    }
     let dir = scratch("ctrlc-prompt");
     let mut p = repl(&dir, None);
     // On an empty prompt Ctrl-C does nothing: no new line, no new prompt.
@@ -162,9 +135,6 @@ fn ctrl_c_at_the_prompt_clears_the_line_and_the_block() {
 
 #[test]
 fn tab_completes_declared_names_and_methods_of_their_kind() {
-    if !available() {
-        return;
-    }
     let dir = scratch("complete");
     let mut p = repl(&dir, None);
     line(&mut p, "lock guard");
@@ -186,9 +156,6 @@ fn tab_completes_declared_names_and_methods_of_their_kind() {
 
 #[test]
 fn background_output_appears_above_the_prompt() {
-    if !available() {
-        return;
-    }
     let dir = scratch("background");
     let mut p = repl(&dir, None);
     line(
@@ -206,9 +173,6 @@ fn background_output_appears_above_the_prompt() {
 
 #[test]
 fn ctrl_c_interrupts_a_blocked_join() {
-    if !available() {
-        return;
-    }
     let dir = scratch("ctrlc-join");
     let mut p = repl(&dir, None);
     line(&mut p, "thread t { while True { sleep(0.05) } }");
@@ -232,9 +196,6 @@ fn ctrl_c_interrupts_a_blocked_join() {
 
 #[test]
 fn ctrl_c_while_exiting_abandons_threads() {
-    if !available() {
-        return;
-    }
     let dir = scratch("ctrlc-exit");
     let mut p = repl(&dir, None);
     line(&mut p, "thread t { while True { sleep(0.05) } }");
@@ -248,9 +209,6 @@ fn ctrl_c_while_exiting_abandons_threads() {
 
 #[test]
 fn history_is_kept_across_runs() {
-    if !available() {
-        return;
-    }
     let dir = scratch("history");
     let file = dir.join("state/history");
     let mut p = repl(&dir, Some(&file));

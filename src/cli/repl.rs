@@ -10,7 +10,7 @@
 //! uncaught error, a thread died with one, or a deadlock was reported (so a script can
 //! tell); 2 when FILE cannot be loaded or does not check (nothing runs then).
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::IsTerminal;
 use std::sync::Arc;
 
 use clap::Args;
@@ -18,8 +18,8 @@ use clap::Args;
 use super::{exit, ui::Ui};
 use crate::driver::seeded;
 use crate::repl::session::{Mode, Options, Session};
-use crate::repl::{Engine, Flow};
-use crate::vm::world::{Settings, StdOutput};
+use crate::repl::{Engine, editor};
+use crate::vm::world::{Output, Settings, StdOutput};
 
 /// Arguments of `thr repl`.
 #[derive(Debug, Args)]
@@ -52,8 +52,8 @@ pub fn run(ui: &Ui, args: ReplArgs) -> i32 {
         return exit::INVALID;
     }
     let terminal = std::io::stdin().is_terminal();
-    let options = Options {
-        out: Arc::new(StdOutput),
+    let options = |out: Arc<dyn Output>| Options {
+        out,
         color: terminal && ui.color,
         mode: args.seed.map_or(Mode::Free, Mode::Seeded),
         settings: Settings {
@@ -64,59 +64,26 @@ pub fn run(ui: &Ui, args: ReplArgs) -> i32 {
         stack_size: crate::driver::DEFAULT_STACK_SIZE,
         max_steps: args.max_steps,
     };
-    let session = match &args.file {
-        Some(path) => match Session::with_file(options, path) {
-            Ok(s) => s,
-            Err(text) => {
-                ui.eprint(&text);
-                return exit::INVALID;
-            }
-        },
-        None => Session::new(options),
+    let make = |out: Arc<dyn Output>| match &args.file {
+        Some(path) => Session::with_file(options(out), path).map_err(|text| {
+            ui.eprint(&text);
+            exit::INVALID
+        }),
+        None => Ok(Session::new(options(out))),
     };
-    // FRONT END: when `crate::repl::editor::run` lands, a terminal gets the editor:
-    // if terminal { return crate::repl::editor::run(session, history_path(), ui.out_color); }
-    line_loop(session, terminal)
-}
-
-/// Reads inputs line by line from stdin (with `>>>`/`...` prompts on a terminal, none
-/// otherwise) and feeds them to the session; returns the exit status.
-pub fn line_loop(mut session: Session, prompts: bool) -> i32 {
-    let interrupter = session.interrupter();
-    let _ = ctrlc::set_handler(move || interrupter());
-    let stdin = std::io::stdin();
-    let mut lines = stdin.lock().lines();
-    let mut pending = String::new();
-    let prompt = |more: bool| {
-        if prompts {
-            let mut o = std::io::stdout().lock();
-            let _ = o.write_all(if more { b"... " } else { b">>> " });
-            let _ = o.flush();
-        }
+    if terminal {
+        return editor::run(
+            |out| make(out).map(|s| Box::new(s) as Box<dyn Engine>),
+            ui.out_color,
+        );
+    }
+    let mut session = match make(Arc::new(StdOutput)) {
+        Ok(s) => s,
+        Err(status) => return status,
     };
-    loop {
-        prompt(!pending.is_empty());
-        let Some(Ok(line)) = lines.next() else { break };
-        pending.push_str(&line);
-        pending.push('\n');
-        if session.needs_more(&pending) {
-            continue;
-        }
-        let input = std::mem::take(&mut pending);
-        if session.feed(&input) == Flow::Quit {
-            session.exit(true);
-            return status(&session, prompts);
-        }
-    }
-    if !pending.trim().is_empty() {
-        session.feed(&pending);
-    }
-    session.exit(false);
-    status(&session, prompts)
-}
-
-fn status(session: &Session, interactive: bool) -> i32 {
-    if !interactive && session.failed() {
+    editor::interrupt::install();
+    editor::run_plain(&mut session, std::io::stdin().lock());
+    if session.failed() {
         exit::FAILED
     } else {
         exit::OK

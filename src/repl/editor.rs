@@ -18,7 +18,7 @@ mod complete;
 mod fake;
 mod helper;
 mod history;
-mod interrupt;
+pub mod interrupt;
 mod lex;
 mod output;
 #[cfg(test)]
