@@ -28,6 +28,10 @@ use crate::vm::world::{Output, Settings, World};
 /// (the slot arrays of a run are fixed so that threads read them without locking).
 pub const MAX_SLOTS: usize = 4096;
 
+/// Most trace events one thread keeps between two inputs (later ones are counted, and
+/// the count is shown, instead of holding memory without end).
+pub const TRACE_BOUND: usize = 10_000;
+
 /// The name diagnostics give the session's text.
 pub const SOURCE_NAME: &str = "<repl>";
 
@@ -111,12 +115,11 @@ impl Session {
             options.settings.clone(),
             MAX_SLOTS,
         );
-        if cfg!(feature = "trace") {
-            let seeded = matches!(options.mode, Mode::Seeded(_));
-            world.set_tracer(Arc::new(crate::trace::Tracer::new(
-                Default::default(),
-                seeded,
-            )));
+        // Seeded mode shows the steps of `:step`, so it is always traced (drained after
+        // every step and command). Free mode is traced only from `:trace on`: a traced
+        // thread runs the slower traced loop.
+        if cfg!(feature = "trace") && matches!(options.mode, Mode::Seeded(_)) {
+            world.set_tracer(Arc::new(crate::trace::Tracer::bounded(true, TRACE_BOUND)));
         }
         let runner = match options.mode {
             Mode::Free => Runner::Free(FreeSession::start(world.clone(), options.stack_size)),
@@ -163,6 +166,23 @@ impl Session {
     /// deadlock, or a thread died with an error.
     pub fn failed(&self) -> bool {
         self.failed || self.world.failed.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// `:trace on|off`. A free-mode world gets its tracer at the first `:trace on`: the
+    /// input's steps and those of threads started afterwards are traced (threads already
+    /// running are not); `:trace off` pauses recording.
+    fn set_trace(&mut self, on: bool) {
+        self.trace = on;
+        if !cfg!(feature = "trace") || !matches!(self.runner, Runner::Free(_)) {
+            return;
+        }
+        if on && self.world.tracer().is_none() {
+            self.world
+                .set_tracer(Arc::new(crate::trace::Tracer::bounded(false, TRACE_BOUND)));
+        }
+        if let Some(t) = self.world.tracer() {
+            t.set_paused(!on);
+        }
     }
 
     /// The session's mode.

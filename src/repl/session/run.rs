@@ -81,7 +81,17 @@ pub(super) enum Stop {
 pub(super) fn show_events(world: &World, show: bool) {
     let Some(tracer) = world.tracer() else { return };
     let events = tracer.take();
-    if !show || events.is_empty() {
+    let dropped = tracer.take_dropped();
+    if !show {
+        return;
+    }
+    if dropped > 0 {
+        world.out.err(&format!(
+            "thr: {dropped} steps not shown (at most {} per thread between two inputs)\n",
+            super::TRACE_BOUND
+        ));
+    }
+    if events.is_empty() {
         return;
     }
     let names = crate::trace::thread_names(world);

@@ -237,3 +237,39 @@ fn a_deadlocked_input_runs_its_cleanups() {
     let objects = take(&cap);
     assert!(!objects.contains("MainThread"), "{objects}");
 }
+
+#[test]
+fn free_sessions_are_untraced_until_trace_on() {
+    let (mut s, cap) = session(Mode::Free);
+    assert!(s.world.tracer().is_none());
+    s.feed("shared n = 0\nt = spawn print(\"hi\")\nt.join()\n");
+    assert_eq!(take(&cap), "hi\n");
+    assert!(s.world.tracer().is_none());
+    s.feed(":trace on\n");
+    if cfg!(feature = "trace") {
+        assert!(s.world.tracer().is_some());
+    }
+    s.feed("n = 1\n");
+    let text = take(&cap);
+    if cfg!(feature = "trace") {
+        assert!(text.contains("n"), "{text}");
+        assert!(text.lines().count() >= 1, "{text}");
+    }
+    s.feed(":trace off\n");
+    s.feed("n = 2\nprint(n)\n");
+    assert_eq!(take(&cap), "2\n");
+}
+
+#[test]
+fn a_repl_tracer_keeps_a_bounded_number_of_events() {
+    let tracer = crate::trace::Tracer::bounded(false, 3);
+    let span = crate::syntax::Span::default();
+    for _ in 0..5 {
+        tracer.record(1, || 0.0, span, crate::trace::Kind::Start);
+    }
+    assert_eq!(tracer.take().len(), 3);
+    assert_eq!(tracer.take_dropped(), 2);
+    tracer.set_paused(true);
+    tracer.record(1, || 0.0, span, crate::trace::Kind::Start);
+    assert!(tracer.take().is_empty());
+}
