@@ -92,6 +92,8 @@ pub struct Session {
     failed: bool,
     /// Set by the interrupter (checked between steps).
     interrupt: Arc<std::sync::atomic::AtomicBool>,
+    /// The world's output (closed when the session is replaced).
+    gate: Arc<Gate>,
     /// The free run's own interrupter (which also stops a wait), kept current across
     /// `:reset` and `:mode` so that the front end's handle stays valid.
     free_hook: Arc<parking_lot::Mutex<Option<Hook>>>,
@@ -99,6 +101,33 @@ pub struct Session {
 
 /// A free run's interrupter.
 type Hook = Arc<dyn Fn() + Send + Sync>;
+
+/// The output of a session's world, closed when a fresh session (`:reset`, `:mode`)
+/// replaces it: the old session's threads, abandoned but still running in free mode,
+/// then print nothing into the new one.
+struct Gate {
+    inner: Arc<dyn Output>,
+    open: std::sync::atomic::AtomicBool,
+}
+
+impl Gate {
+    fn is_open(&self) -> bool {
+        self.open.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+impl Output for Gate {
+    fn out(&self, text: &str) {
+        if self.is_open() {
+            self.inner.out(text);
+        }
+    }
+    fn err(&self, text: &str) {
+        if self.is_open() {
+            self.inner.err(text);
+        }
+    }
+}
 
 impl Session {
     /// A fresh session (no file loaded).
@@ -108,10 +137,14 @@ impl Session {
             name: SOURCE_NAME.to_string(),
             text: Arc::from(""),
         };
+        let gate = Arc::new(Gate {
+            inner: options.out.clone(),
+            open: true.into(),
+        });
         let world = World::with_capacity(
             program,
             source,
-            options.out.clone(),
+            gate.clone(),
             options.settings.clone(),
             MAX_SLOTS,
         );
@@ -140,6 +173,7 @@ impl Session {
             trace: false,
             failed: false,
             interrupt: Arc::default(),
+            gate,
             free_hook: Arc::default(),
         }
         .hooked()

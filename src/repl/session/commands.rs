@@ -39,7 +39,8 @@ Seeded mode only (threads move only when asked, or while MainThread waits for th
   :run                steps until every thread has finished or none can move
   :schedule           the decisions so far, replayable with `thr run --replay SCHEDULE`
                       on a file made of the session's inputs
-A fresh session (:reset, :mode) abandons the old one's threads, as daemon threads are.
+A fresh session (:reset, :mode) abandons the old one's threads, as daemon threads are;
+in free mode they may run on, but what they print is no longer shown.
 ";
 
 impl Session {
@@ -142,6 +143,10 @@ impl Session {
         let mut fresh = fresh.hooked();
         fresh.set_trace(trace);
         fresh.failed = failed;
+        // The old threads run on (free mode) but are heard no more.
+        self.gate
+            .open
+            .store(false, std::sync::atomic::Ordering::SeqCst);
         *self = fresh;
         let what = match mode {
             Mode::Free => "free mode".to_string(),

@@ -273,3 +273,17 @@ fn a_repl_tracer_keeps_a_bounded_number_of_events() {
     tracer.record(1, || 0.0, span, crate::trace::Kind::Start);
     assert!(tracer.take().is_empty());
 }
+
+#[test]
+fn threads_of_a_replaced_session_print_nothing() {
+    for command in [":reset\n", ":mode seeded 1\n"] {
+        let (mut s, cap) = session(Mode::Free);
+        s.feed("def late() { sleep(300ms); print(\"old\") }\nspawn late()\n");
+        s.feed(command);
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        s.feed("print(\"new\")\n");
+        let text = take(&cap);
+        assert!(!text.contains("old"), "{command}: {text}");
+        assert!(text.contains("new"), "{command}: {text}");
+    }
+}
