@@ -18,7 +18,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::lang::kinds::Kind;
-use wait::{Ctx, Poll};
+use wait::{Ctx, Poll, Tid};
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
@@ -154,6 +154,24 @@ impl Object {
                 format!("{:?}", f.status()).to_lowercase()
             ),
             _ => format!("<{} object {name}>", self.py_type()),
+        }
+    }
+
+    /// Forgets thread `tid`'s abandoned wait on this object (a REPL input interrupted
+    /// while it waits): `tid` leaves every wait list of the object, and the other waiters
+    /// poll again, so that a wake-up meant for `tid` is not lost.
+    pub fn forget_waiter(&self, tid: Tid) {
+        match &self.body {
+            Body::Lock(l) => l.forget(tid),
+            Body::RLock(r) => r.forget(tid),
+            Body::Condition(c) => c.forget(tid),
+            Body::Semaphore(s, _) => s.forget(tid),
+            Body::Event(e) => e.forget(tid),
+            Body::Barrier(b) => b.forget(tid),
+            Body::Queue(q) => q.forget(tid),
+            Body::Thread(t) => t.forget(tid),
+            Body::Future(f) => f.forget(tid),
+            Body::Pool(_) | Body::Local(_) => {}
         }
     }
 

@@ -19,7 +19,7 @@ pub mod text;
 use std::cell::RefCell;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use parking_lot::Mutex;
 
@@ -77,6 +77,14 @@ pub struct Tracer {
     /// Threads with a `Block` event not yet ended by a call's completion (a seeded run
     /// polls a blocked call again after each wake-up; it blocks once).
     waiting: Mutex<Vec<bool>>,
+    /// Most events one thread's buffer holds between two [`Tracer::take`]s (0: no
+    /// bound); the REPL's tracer is bounded so that a thread running in the background
+    /// while the session waits at the prompt cannot grow memory without end.
+    bound: usize,
+    /// Events not kept because a buffer was full, since the last [`Tracer::take_dropped`].
+    dropped: AtomicU64,
+    /// While set, nothing is recorded (the REPL's `:trace off`).
+    paused: AtomicBool,
 }
 
 thread_local! {
@@ -94,7 +102,30 @@ impl Tracer {
             buffers: Mutex::new(Vec::new()),
             done: Mutex::new(false),
             waiting: Mutex::new(Vec::new()),
+            bound: 0,
+            dropped: AtomicU64::new(0),
+            paused: AtomicBool::new(false),
         }
+    }
+
+    /// A tracer for a REPL session: it renders nothing at the end, and each thread's
+    /// buffer keeps at most `bound` events between two [`Tracer::take`]s (later ones are
+    /// counted by [`Tracer::take_dropped`]).
+    pub fn bounded(seeded: bool, bound: usize) -> Tracer {
+        Tracer {
+            bound,
+            ..Tracer::new(Options::default(), seeded)
+        }
+    }
+
+    /// Stops (`true`) or resumes (`false`) recording.
+    pub fn set_paused(&self, paused: bool) {
+        self.paused.store(paused, Ordering::Relaxed);
+    }
+
+    /// How many events were not kept because a buffer was full, since the last call.
+    pub fn take_dropped(&self) -> u64 {
+        self.dropped.swap(0, Ordering::Relaxed)
     }
 
     /// Records that thread `tid` started waiting (once per blocking call).
@@ -129,6 +160,9 @@ impl Tracer {
     /// the event takes its place in the order (so that, across threads, later steps
     /// rarely carry earlier times).
     pub fn record(&self, tid: Tid, now: impl FnOnce() -> f64, span: Span, kind: Kind) {
+        if self.paused.load(Ordering::Relaxed) {
+            return;
+        }
         let step = self.next.fetch_add(1, Ordering::Relaxed);
         let time = whole_ns(now());
         let event = Event {
@@ -142,7 +176,14 @@ impl Tracer {
         LOCAL.with(|local| {
             let mut local = local.borrow_mut();
             match &*local {
-                Some((owner, buf)) if *owner == me => buf.lock().push(event),
+                Some((owner, buf)) if *owner == me => {
+                    let mut buf = buf.lock();
+                    if self.bound > 0 && buf.len() >= self.bound {
+                        self.dropped.fetch_add(1, Ordering::Relaxed);
+                    } else {
+                        buf.push(event);
+                    }
+                }
                 _ => {
                     let buf: Buffer = Arc::new(Mutex::new(vec![event]));
                     self.buffers.lock().push(buf.clone());

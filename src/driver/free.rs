@@ -105,8 +105,8 @@ impl Host for FreeHost {
     }
 
     fn park(&self, deadline: Option<f64>) {
-        if let Some(link) = &self.shared.repl {
-            link.check(&self.slot);
+        if self.abandon_wait() {
+            return;
         }
         match deadline {
             Some(d) => {
@@ -115,9 +115,13 @@ impl Host for FreeHost {
             }
             None => std::thread::park(),
         }
-        if let Some(link) = &self.shared.repl {
-            link.check(&self.slot);
-        }
+    }
+
+    fn abandon_wait(&self) -> bool {
+        self.shared
+            .repl
+            .as_ref()
+            .is_some_and(|link| link.must_stop(&self.slot))
     }
 
     fn spawn(&self, world: &Arc<World>, thread: Arc<Object>) -> Result<(), Exc> {

@@ -73,6 +73,8 @@ pub const EXCEPTIONS: &[(&str, Option<&str>)] = &[
     ("Full", Some("Exception")),
     ("BrokenBarrierError", Some("RuntimeError")),
     ("CancelledError", Some("Exception")),
+    // Not an `Exception`, as in Python: `except Exception` does not catch Ctrl-C.
+    ("KeyboardInterrupt", None),
 ];
 
 static SIGNATURES: LazyLock<Vec<Signature>> =

@@ -28,6 +28,10 @@ use crate::vm::world::{Output, Settings, World};
 /// (the slot arrays of a run are fixed so that threads read them without locking).
 pub const MAX_SLOTS: usize = 4096;
 
+/// Most trace events one thread keeps between two inputs (later ones are counted, and
+/// the count is shown, instead of holding memory without end).
+pub const TRACE_BOUND: usize = 10_000;
+
 /// The name diagnostics give the session's text.
 pub const SOURCE_NAME: &str = "<repl>";
 
@@ -88,6 +92,8 @@ pub struct Session {
     failed: bool,
     /// Set by the interrupter (checked between steps).
     interrupt: Arc<std::sync::atomic::AtomicBool>,
+    /// The world's output (closed when the session is replaced).
+    gate: Arc<Gate>,
     /// The free run's own interrupter (which also stops a wait), kept current across
     /// `:reset` and `:mode` so that the front end's handle stays valid.
     free_hook: Arc<parking_lot::Mutex<Option<Hook>>>,
@@ -95,6 +101,33 @@ pub struct Session {
 
 /// A free run's interrupter.
 type Hook = Arc<dyn Fn() + Send + Sync>;
+
+/// The output of a session's world, closed when a fresh session (`:reset`, `:mode`)
+/// replaces it: the old session's threads, abandoned but still running in free mode,
+/// then print nothing into the new one.
+struct Gate {
+    inner: Arc<dyn Output>,
+    open: std::sync::atomic::AtomicBool,
+}
+
+impl Gate {
+    fn is_open(&self) -> bool {
+        self.open.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+impl Output for Gate {
+    fn out(&self, text: &str) {
+        if self.is_open() {
+            self.inner.out(text);
+        }
+    }
+    fn err(&self, text: &str) {
+        if self.is_open() {
+            self.inner.err(text);
+        }
+    }
+}
 
 impl Session {
     /// A fresh session (no file loaded).
@@ -104,19 +137,22 @@ impl Session {
             name: SOURCE_NAME.to_string(),
             text: Arc::from(""),
         };
+        let gate = Arc::new(Gate {
+            inner: options.out.clone(),
+            open: true.into(),
+        });
         let world = World::with_capacity(
             program,
             source,
-            options.out.clone(),
+            gate.clone(),
             options.settings.clone(),
             MAX_SLOTS,
         );
-        if cfg!(feature = "trace") {
-            let seeded = matches!(options.mode, Mode::Seeded(_));
-            world.set_tracer(Arc::new(crate::trace::Tracer::new(
-                Default::default(),
-                seeded,
-            )));
+        // Seeded mode shows the steps of `:step`, so it is always traced (drained after
+        // every step and command). Free mode is traced only from `:trace on`: a traced
+        // thread runs the slower traced loop.
+        if cfg!(feature = "trace") && matches!(options.mode, Mode::Seeded(_)) {
+            world.set_tracer(Arc::new(crate::trace::Tracer::bounded(true, TRACE_BOUND)));
         }
         let runner = match options.mode {
             Mode::Free => Runner::Free(FreeSession::start(world.clone(), options.stack_size)),
@@ -137,6 +173,7 @@ impl Session {
             trace: false,
             failed: false,
             interrupt: Arc::default(),
+            gate,
             free_hook: Arc::default(),
         }
         .hooked()
@@ -163,6 +200,23 @@ impl Session {
     /// deadlock, or a thread died with an error.
     pub fn failed(&self) -> bool {
         self.failed || self.world.failed.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// `:trace on|off`. A free-mode world gets its tracer at the first `:trace on`: the
+    /// input's steps and those of threads started afterwards are traced (threads already
+    /// running are not); `:trace off` pauses recording.
+    fn set_trace(&mut self, on: bool) {
+        self.trace = on;
+        if !cfg!(feature = "trace") || !matches!(self.runner, Runner::Free(_)) {
+            return;
+        }
+        if on && self.world.tracer().is_none() {
+            self.world
+                .set_tracer(Arc::new(crate::trace::Tracer::bounded(false, TRACE_BOUND)));
+        }
+        if let Some(t) = self.world.tracer() {
+            t.set_paused(!on);
+        }
     }
 
     /// The session's mode.

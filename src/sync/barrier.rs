@@ -107,6 +107,11 @@ impl Barrier {
         }
     }
 
+    /// Forgets `tid`'s abandoned wait (see [`crate::sync::wait::WaitList::forget`]).
+    pub fn forget(&self, tid: Tid) {
+        self.state.lock().waiters.forget(tid);
+    }
+
     /// `abort()`: break the barrier.
     pub fn abort(&self) {
         let mut s = self.state.lock();

@@ -92,6 +92,18 @@ impl Condition {
                 },
             );
             match notified {
+                Poll::Pending if !ctx.host.seeded() => {
+                    // Free mode: the wait was abandoned (an interrupted REPL input). As in
+                    // Python, the lock is taken back before the error leaves `wait`, so
+                    // that a `with` around it releases a lock it holds (unless the lock
+                    // stays busy: then that wait is abandoned too).
+                    if let Poll::Ready(true) = super::acquire(ctx, &self.lock, None)
+                        && let Body::RLock(r) = &self.lock.body
+                    {
+                        r.restore(st.saved);
+                    }
+                    return Poll::Pending;
+                }
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(n) => {
                     st.flag = n;
@@ -152,6 +164,13 @@ impl Condition {
             }
         }
         Ok(())
+    }
+
+    /// Forgets `tid`'s abandoned wait: its place among the waiters (a notification it
+    /// took is not passed on, as in Python) and its wait for the lock.
+    pub fn forget(&self, tid: Tid) {
+        self.waiters.lock().retain(|w| w.tid != tid);
+        self.lock.forget_waiter(tid);
     }
 
     /// Threads waiting to be notified.

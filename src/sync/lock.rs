@@ -66,6 +66,13 @@ impl Lock {
         }
     }
 
+    /// Forgets `tid`'s abandoned wait (see [`crate::sync::wait::WaitList::forget`]).
+    pub fn forget(&self, tid: Tid) {
+        let mut list = self.waiters.lock();
+        list.forget(tid);
+        self.nwaiters.store(list.len(), SeqCst);
+    }
+
     /// Releases the lock (any thread may), waking one waiter.
     pub fn release(&self) -> Result<(), Exc> {
         if self.owner.swap(0, SeqCst) == 0 {
@@ -140,6 +147,11 @@ impl RLock {
                 Poll::Pending
             }
         }
+    }
+
+    /// Forgets `tid`'s abandoned wait (see [`crate::sync::wait::WaitList::forget`]).
+    pub fn forget(&self, tid: Tid) {
+        self.state.lock().waiters.forget(tid);
     }
 
     /// Releases one level; errors when `tid` does not own it.

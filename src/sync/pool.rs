@@ -169,6 +169,11 @@ impl Future {
     pub fn unregister(&self, tid: Tid) {
         self.state.lock().waiters.remove(tid);
     }
+
+    /// Forgets `tid`'s abandoned wait (see [`crate::sync::wait::WaitList::forget`]).
+    pub fn forget(&self, tid: Tid) {
+        self.state.lock().waiters.forget(tid);
+    }
 }
 
 /// One submitted call.

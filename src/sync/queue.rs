@@ -236,6 +236,16 @@ impl Queue {
         }
     }
 
+    /// Forgets `tid`'s abandoned `get`, `put` or `join` (see
+    /// [`super::wait::WaitList::forget`]).
+    pub fn forget(&self, tid: Tid) {
+        self.with_waits(|w| {
+            w.not_empty.forget(tid);
+            w.not_full.forget(tid);
+            w.all_done.forget(tid);
+        });
+    }
+
     /// `task_done()`.
     pub fn task_done(&self) -> Result<(), Exc> {
         let left = self.unfinished.fetch_sub(1, SeqCst) - 1;

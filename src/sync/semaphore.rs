@@ -77,6 +77,20 @@ impl Semaphore {
     }
 }
 
+impl Semaphore {
+    /// Forgets `tid`'s abandoned wait (see [`crate::sync::wait::WaitList::forget`]).
+    pub fn forget(&self, tid: Tid) {
+        self.state.lock().waiters.forget(tid);
+    }
+}
+
+impl Event {
+    /// Forgets `tid`'s abandoned wait (see [`crate::sync::wait::WaitList::forget`]).
+    pub fn forget(&self, tid: Tid) {
+        self.state.lock().waiters.forget(tid);
+    }
+}
+
 struct EventState {
     flag: bool,
     /// Counts `set()` calls, so a waiter sees a `set()` even if `clear()` followed at once.

@@ -103,6 +103,11 @@ impl ThreadObj {
         self.life.lock().finished
     }
 
+    /// Forgets `tid`'s abandoned join (see [`crate::sync::wait::WaitList::forget`]).
+    pub fn forget(&self, tid: Tid) {
+        self.life.lock().joiners.forget(tid);
+    }
+
     /// One poll of `join`: ready when finished or past `deadline`.
     pub fn poll_join(
         &self,

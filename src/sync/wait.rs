@@ -120,6 +120,14 @@ impl WaitList {
         self.entries.len()
     }
 
+    /// Removes `tid`, whose wait was abandoned (an interrupted REPL input), and wakes
+    /// every other waiter: a wake-up meant for `tid` that it can no longer use is not
+    /// lost (spurious wake-ups are harmless: a woken waiter polls again).
+    pub fn forget(&mut self, tid: Tid) {
+        self.remove(tid);
+        self.wake_all();
+    }
+
     /// Wakes and removes the first waiter.
     pub fn wake_one(&mut self) {
         if !self.entries.is_empty() {
@@ -175,6 +183,12 @@ pub trait Host: Send + Sync {
     /// A resource limit was hit: stop the run (exit status 4). Returns the error to raise
     /// in the meantime.
     fn limit(&self, message: String) -> Exc;
+    /// Free mode, after a park: true when the current thread must abandon its wait (the
+    /// REPL's input was interrupted by Ctrl-C or stopped in a deadlock). The blocking call
+    /// then leaves its wait lists and reports `Pending`; the driver raises the error.
+    fn abandon_wait(&self) -> bool {
+        false
+    }
 }
 
 /// What object code knows about its caller.
@@ -260,18 +274,32 @@ impl Ctx<'_> {
                 }
                 continue;
             }
-            let info = info();
-            let deadline = info.deadline;
+            let now_info = info();
+            let deadline = now_info.deadline;
             if !blocked {
-                self.host.set_blocked(self.tid, Some(info));
+                self.host.set_blocked(self.tid, Some(now_info));
                 blocked = true;
             }
             self.host.park(deadline);
+            if self.host.abandon_wait() {
+                self.abandon(info().object);
+                return Poll::Pending;
+            }
         }
     }
 }
 
 impl Ctx<'_> {
+    /// Leaves an abandoned wait: off the wait lists of the object waited for, and no
+    /// longer blocked.
+    #[cold]
+    fn abandon(&self, object: Option<Arc<Object>>) {
+        if let Some(object) = object {
+            object.forget_waiter(self.tid);
+        }
+        self.host.set_blocked(self.tid, None);
+    }
+
     /// Records, when the run is traced, that the calling thread started `child` (a thread
     /// started inside a call, such as a pool's worker).
     pub fn trace_spawn(&self, child: &Object) {

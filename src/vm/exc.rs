@@ -87,7 +87,8 @@ kinds!(
     Empty,
     Full,
     BrokenBarrierError,
-    CancelledError
+    CancelledError,
+    KeyboardInterrupt
 );
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);

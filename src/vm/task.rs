@@ -314,6 +314,24 @@ impl Task {
         }
     }
 
+    /// Raises `e` in the thread where it stands, as if its current instruction had
+    /// raised it (`blocked`: the instruction is a blocking call that reported `Pending`,
+    /// to be abandoned): handlers, `finally` blocks and `with` exits run as the thread
+    /// steps on. Returns the error if no frame handles it (the task is then finished).
+    /// The REPL raises `KeyboardInterrupt` this way.
+    pub fn raise_in(&mut self, e: Exc, blocked: bool) -> Option<Exc> {
+        if blocked && let Some(f) = self.frames.last_mut() {
+            f.pc += 1;
+        }
+        self.op.clear();
+        let uncaught = self.unwind(e);
+        if uncaught.is_some() {
+            self.frames.clear();
+            self.stack.clear();
+        }
+        uncaught
+    }
+
     /// The span of the instruction being run (for reports).
     pub fn current_span(&self) -> crate::syntax::Span {
         self.frames

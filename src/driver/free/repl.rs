@@ -1,7 +1,9 @@
 //! What the REPL needs of free mode: threads run in the background while the session's
 //! own OS thread runs each input as `MainThread`; a deadlock is reported without ending
-//! the process, and the input blocked in it (or one the user interrupts with Ctrl-C) is
-//! stopped by unwinding out of its wait.
+//! the process. The input blocked in it, or one the user interrupts with Ctrl-C, is
+//! stopped: its wait is abandoned ([`Host::abandon_wait`]: it leaves the object's wait
+//! lists and the call reports `Pending`), and the session raises `KeyboardInterrupt` in
+//! it, so that its `with` blocks release what they hold and its `finally` blocks run.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering::Relaxed, Ordering::SeqCst};
@@ -15,7 +17,7 @@ use crate::sync::Object;
 use crate::sync::wait::{Host, Tid, WaitInfo};
 use crate::vm::world::World;
 
-/// Why the main thread's input was stopped: the payload of the unwinding out of a wait.
+/// Why the main thread's input must stop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Interrupted {
     /// The user pressed Ctrl-C.
@@ -39,13 +41,10 @@ pub(super) struct Link {
 }
 
 impl Link {
-    /// In a wait of the main thread: unwinds out of it when the input must stop.
-    pub(super) fn check(&self, slot: &Slot) {
-        if slot.thread.as_thread().is_some_and(|t| t.tid == 0)
-            && let Some(why) = self.take()
-        {
-            std::panic::resume_unwind(Box::new(why));
-        }
+    /// True when the thread of `slot` is the main thread and its input must stop (the
+    /// request stays pending until the session takes it).
+    pub(super) fn must_stop(&self, slot: &Slot) -> bool {
+        self.interrupt.load(SeqCst) != NONE && slot.thread.as_thread().is_some_and(|t| t.tid == 0)
     }
 
     fn take(&self) -> Option<Interrupted> {
@@ -240,7 +239,9 @@ fn watch(shared: &Arc<Shared>) {
             );
             world.out.err(&text);
             reported = Some(progress.clone());
-            if !link.idle.load(SeqCst) {
+            // Only an input that waits is stopped: one still running goes on.
+            let main_waits = states.iter().any(|s| s.tid == 0 && s.blocked.is_some());
+            if main_waits && !link.idle.load(SeqCst) {
                 link.raise(DEADLOCK);
             }
         }

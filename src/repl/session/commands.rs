@@ -24,7 +24,9 @@ Commands:
   :threads            each thread: name, state, what it waits for, source line
   :objects            shared variables and objects: lock owners, queue contents, event
                       flags, semaphore values, barrier counts
-  :trace on|off       show every visible step as it is taken (free mode: after each input)
+  :trace on|off       show every visible step as it is taken (free mode: after each input,
+                      for the inputs and the threads started after :trace on; at most
+                      10000 steps per thread between two inputs)
   :load FILE          run FILE as an input (and reload it on :reset and :mode)
   :reset              start a fresh session in the same mode, reloading the last FILE
   :mode seeded [SEED] start a fresh seeded session (seed 0 unless given), reloading FILE
@@ -37,7 +39,8 @@ Seeded mode only (threads move only when asked, or while MainThread waits for th
   :run                steps until every thread has finished or none can move
   :schedule           the decisions so far, replayable with `thr run --replay SCHEDULE`
                       on a file made of the session's inputs
-A fresh session (:reset, :mode) abandons the old one's threads, as daemon threads are.
+A fresh session (:reset, :mode) abandons the old one's threads, as daemon threads are;
+in free mode they may run on, but what they print is no longer shown.
 ";
 
 impl Session {
@@ -64,8 +67,8 @@ impl Session {
                 let t = self.objects_text();
                 self.out(&t);
             }
-            ("trace", ["on"]) => self.trace = true,
-            ("trace", ["off"]) => self.trace = false,
+            ("trace", ["on"]) => self.set_trace(true),
+            ("trace", ["off"]) => self.set_trace(false),
             ("load", _) if !rest.is_empty() => {
                 if let Err(e) = self.load(rest) {
                     self.err(&e);
@@ -116,11 +119,12 @@ impl Session {
         Flow::Continue
     }
 
-    /// After an input or command: in free mode, the steps traced meanwhile.
+    /// After an input or command: in free mode, the steps traced meanwhile; in seeded
+    /// mode, events not shown are dropped (the trace never grows from one input to the
+    /// next).
     pub(super) fn after_input(&mut self) {
-        if let Runner::Free(_) = self.runner {
-            show_events(&self.world, self.trace);
-        }
+        let show = self.trace && matches!(self.runner, Runner::Free(_));
+        show_events(&self.world, show);
     }
 
     /// A fresh session in `mode`, with the same options and file (reloaded).
@@ -137,8 +141,12 @@ impl Session {
         fresh.free_hook = hook;
         fresh.interrupt = interrupt;
         let mut fresh = fresh.hooked();
-        fresh.trace = trace;
+        fresh.set_trace(trace);
         fresh.failed = failed;
+        // The old threads run on (free mode) but are heard no more.
+        self.gate
+            .open
+            .store(false, std::sync::atomic::Ordering::SeqCst);
         *self = fresh;
         let what = match mode {
             Mode::Free => "free mode".to_string(),

@@ -13,6 +13,7 @@ use crate::driver::schedule::{Recorder, Schedule, Strategy};
 use crate::driver::seeded::{Machine, Settled};
 use crate::sync::wait::Tid;
 use crate::trace::Kind;
+use crate::vm::exc::{bare, exc, kind};
 use crate::vm::task::{Frame, Step, Task};
 use crate::vm::world::World;
 
@@ -80,7 +81,17 @@ pub(super) enum Stop {
 pub(super) fn show_events(world: &World, show: bool) {
     let Some(tracer) = world.tracer() else { return };
     let events = tracer.take();
-    if !show || events.is_empty() {
+    let dropped = tracer.take_dropped();
+    if !show {
+        return;
+    }
+    if dropped > 0 {
+        world.out.err(&format!(
+            "thr: {dropped} steps not shown (at most {} per thread between two inputs)\n",
+            super::TRACE_BOUND
+        ));
+    }
+    if events.is_empty() {
         return;
     }
     let names = crate::trace::thread_names(world);
@@ -317,6 +328,11 @@ fn report_stop(s: &mut Seeded, world: &World) -> Stop {
 }
 
 /// Runs an input's code on this OS thread in free mode; true if it was stopped or raised.
+///
+/// Ctrl-C (or the monitor, when the input waits in a deadlock) raises `KeyboardInterrupt`
+/// in the input where it stands, as Python does: a blocking call first abandons its wait
+/// (off the object's wait lists), then `with` blocks release their locks, `finally`
+/// blocks run, and `except KeyboardInterrupt` may even catch it.
 fn run_free(
     f: &FreeSession,
     world: &Arc<World>,
@@ -327,35 +343,60 @@ fn run_free(
     f.set_idle(false);
     let mut task = Task::main(world.clone(), f.main().clone());
     task.frames = vec![frame];
+    // Why the last KeyboardInterrupt was raised, for the line printed if it is uncaught.
+    let mut raised: Option<Interrupted> = None;
     let failed = loop {
-        if interrupt.swap(false, SeqCst) {
+        let step = if interrupt.swap(false, SeqCst) {
             let _ = f.take_interrupt();
-            world.out.err("KeyboardInterrupt\n");
-            break true;
-        }
-        let step = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| task.step(f.host())));
-        match step {
-            Ok(Step::Finished(error)) => {
-                if let Some(e) = &error {
-                    crate::driver::report_uncaught(world, f.main(), e);
-                }
-                break error.is_some();
-            }
-            Ok(_) => {}
-            Err(payload) => match payload.downcast::<Interrupted>() {
-                Ok(why) => {
+            raise(&mut task, Interrupted::User, false, &mut raised)
+        } else {
+            task.step(f.host())
+        };
+        let step = match step {
+            // Free mode blocks only when the wait was abandoned: the input must stop.
+            Step::Blocked => match f.take_interrupt() {
+                Some(why) => {
                     interrupt.store(false, SeqCst);
-                    world.out.err(match *why {
+                    raise(&mut task, why, true, &mut raised)
+                }
+                None => Step::Ran,
+            },
+            step => step,
+        };
+        if let Step::Finished(error) = step {
+            match (&error, raised) {
+                (Some(e), Some(why)) if e.kind == kind::KeyboardInterrupt => {
+                    world.out.err(match why {
                         Interrupted::User => "KeyboardInterrupt\n",
                         Interrupted::Deadlock => "thr: the input was stopped (deadlock)\n",
                     });
-                    break true;
                 }
-                Err(other) => std::panic::resume_unwind(other),
-            },
+                (Some(e), _) => crate::driver::report_uncaught(world, f.main(), e),
+                (None, _) => {}
+            }
+            break error.is_some();
         }
     };
     f.set_idle(true);
     show_events(world, trace);
     failed
+}
+
+/// Raises `KeyboardInterrupt` in the main thread's `task` (see [`Task::raise_in`]):
+/// `Finished` with the error when nothing catches it, else `Ran`.
+fn raise(
+    task: &mut Task,
+    why: Interrupted,
+    blocked: bool,
+    raised: &mut Option<Interrupted>,
+) -> Step {
+    *raised = Some(why);
+    let e = match why {
+        Interrupted::User => bare(kind::KeyboardInterrupt),
+        Interrupted::Deadlock => exc(kind::KeyboardInterrupt, "stopped in a deadlock"),
+    };
+    match task.raise_in(e, blocked) {
+        Some(uncaught) => Step::Finished(Some(uncaught)),
+        None => Step::Ran,
+    }
 }

@@ -153,3 +153,137 @@ fn interrupt_stops_a_busy_loop() {
         assert!(take(&cap).contains("KeyboardInterrupt"), "{mode:?}");
     }
 }
+
+/// Feeds `input`, interrupting it (Ctrl-C) after `ms` milliseconds.
+fn feed_interrupted(s: &mut Session, input: &str, ms: u64) {
+    let stop = s.interrupter();
+    let t = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+        stop();
+    });
+    s.feed(input);
+    t.join().unwrap();
+}
+
+#[test]
+fn interrupt_runs_with_exits_and_finally_blocks() {
+    let (mut s, cap) = session(Mode::Free);
+    // A sleeper keeps the monitor from calling the waits below deadlocks.
+    s.feed("sleeper = spawn sleep(600)\n");
+    s.feed("lock guard\nevent never\nt = spawn never.wait()\n");
+    feed_interrupted(&mut s, "with guard { t.join() }\n", 300);
+    let text = take(&cap);
+    assert!(text.contains("KeyboardInterrupt"), "{text}");
+    s.feed("guard.locked()\n");
+    assert_eq!(take(&cap), "False\n");
+    let input = "try { never.wait() } finally { print(\"cleaned\") }\n";
+    feed_interrupted(&mut s, input, 300);
+    assert_eq!(take(&cap), "cleaned\nKeyboardInterrupt\n");
+    let input = "try { sleep(60) } except KeyboardInterrupt { print(\"caught\") }\n";
+    feed_interrupted(&mut s, input, 300);
+    assert_eq!(take(&cap), "caught\n");
+    // `except Exception` does not catch it, as in Python.
+    let input = "try { sleep(60) } except Exception { print(\"wrong\") }\n";
+    feed_interrupted(&mut s, input, 300);
+    assert_eq!(take(&cap), "KeyboardInterrupt\n");
+}
+
+#[test]
+fn an_interrupted_get_leaves_no_waiter_behind() {
+    let (mut s, cap) = session(Mode::Free);
+    s.feed("sleeper = spawn sleep(600)\nqueue q\n");
+    feed_interrupted(&mut s, "q.get()\n", 300);
+    let text = take(&cap);
+    assert!(text.contains("KeyboardInterrupt"), "{text}");
+    s.feed("def take() { print(\"got\", q.get()) }\n");
+    s.feed("t = spawn take()\nsleep(300ms)\n");
+    s.feed("q.put(1)\nt.join(20)\n");
+    s.feed("t.is_alive()\n");
+    assert_eq!(take(&cap), "got 1\nFalse\n");
+}
+
+#[test]
+fn an_interrupted_acquire_leaves_no_waiter_behind() {
+    let (mut s, cap) = session(Mode::Free);
+    s.feed("sleeper = spawn sleep(600)\nlock guard\nevent go\n");
+    s.feed("def hold() { with guard { go.wait() } }\n");
+    s.feed("def grab() { with guard { print(\"grabbed\") } }\n");
+    s.feed("h = spawn hold()\nsleep(200ms)\n");
+    feed_interrupted(&mut s, "guard.acquire()\n", 300);
+    let text = take(&cap);
+    assert!(text.contains("KeyboardInterrupt"), "{text}");
+    s.feed("g = spawn grab()\nsleep(300ms)\n");
+    s.feed(":objects\n");
+    let objects = take(&cap);
+    assert!(!objects.contains("MainThread"), "{objects}");
+    s.feed("go.set()\ng.join(20)\n");
+    s.feed("g.is_alive()\n");
+    assert_eq!(take(&cap), "grabbed\nFalse\n");
+}
+
+#[test]
+fn a_deadlocked_input_runs_its_cleanups() {
+    let (mut s, cap) = session(Mode::Free);
+    s.feed("lock a\nlock b\nlock c\n");
+    s.feed("def grab(x, y) { with x { sleep(50ms); with y { pass } } }\n");
+    s.feed("t1 = spawn grab(a, b); t2 = spawn grab(b, a)\n");
+    s.feed("with c { try { t1.join() } finally { print(\"cleaned\") } }\n");
+    let text = take(&cap);
+    assert!(text.contains("cleaned\n"), "{text}");
+    assert!(text.contains("the input was stopped"), "{text}");
+    s.feed("c.locked()\n");
+    assert_eq!(take(&cap), "False\n");
+    s.feed(":objects\n");
+    let objects = take(&cap);
+    assert!(!objects.contains("MainThread"), "{objects}");
+}
+
+#[test]
+fn free_sessions_are_untraced_until_trace_on() {
+    let (mut s, cap) = session(Mode::Free);
+    assert!(s.world.tracer().is_none());
+    s.feed("shared n = 0\nt = spawn print(\"hi\")\nt.join()\n");
+    assert_eq!(take(&cap), "hi\n");
+    assert!(s.world.tracer().is_none());
+    s.feed(":trace on\n");
+    if cfg!(feature = "trace") {
+        assert!(s.world.tracer().is_some());
+    }
+    s.feed("n = 1\n");
+    let text = take(&cap);
+    if cfg!(feature = "trace") {
+        assert!(text.contains("n"), "{text}");
+        assert!(text.lines().count() >= 1, "{text}");
+    }
+    s.feed(":trace off\n");
+    s.feed("n = 2\nprint(n)\n");
+    assert_eq!(take(&cap), "2\n");
+}
+
+#[test]
+fn a_repl_tracer_keeps_a_bounded_number_of_events() {
+    let tracer = crate::trace::Tracer::bounded(false, 3);
+    let span = crate::syntax::Span::default();
+    for _ in 0..5 {
+        tracer.record(1, || 0.0, span, crate::trace::Kind::Start);
+    }
+    assert_eq!(tracer.take().len(), 3);
+    assert_eq!(tracer.take_dropped(), 2);
+    tracer.set_paused(true);
+    tracer.record(1, || 0.0, span, crate::trace::Kind::Start);
+    assert!(tracer.take().is_empty());
+}
+
+#[test]
+fn threads_of_a_replaced_session_print_nothing() {
+    for command in [":reset\n", ":mode seeded 1\n"] {
+        let (mut s, cap) = session(Mode::Free);
+        s.feed("def late() { sleep(300ms); print(\"old\") }\nspawn late()\n");
+        s.feed(command);
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        s.feed("print(\"new\")\n");
+        let text = take(&cap);
+        assert!(!text.contains("old"), "{command}: {text}");
+        assert!(text.contains("new"), "{command}: {text}");
+    }
+}
