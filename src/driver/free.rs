@@ -267,6 +267,50 @@ fn run_main(task: &mut Task, host: &FreeHost) {
 mod repl;
 pub use repl::{FreeSession, Interrupted};
 
+/// What the monitor sees in one look at the threads.
+struct Look {
+    /// Every live thread's state.
+    states: Vec<ThreadState>,
+    /// How many times each thread has blocked: the same twice in a row means no progress.
+    progress: Vec<(Tid, u64)>,
+    /// A cycle of waits, if there is one.
+    cycle: Option<Vec<Tid>>,
+    /// True when there is a cycle, or (when `all_count`) every thread is blocked for good.
+    stuck: bool,
+}
+
+impl Shared {
+    /// Looks at the threads once. `all_count`: whether every live thread blocked with no
+    /// deadline counts as stuck (not while the REPL's main thread sits at the prompt).
+    fn look(&self, all_count: bool) -> Look {
+        let states = self.states(&|_: &Slot| crate::syntax::Span::default());
+        let progress = self
+            .slots
+            .lock()
+            .iter()
+            .map(|s| {
+                (
+                    s.thread.as_thread().map_or(0, |t| t.tid),
+                    s.blocks.load(Relaxed),
+                )
+            })
+            .collect();
+        let all_stuck = all_count
+            && !states.is_empty()
+            && states
+                .iter()
+                .all(|s| s.blocked.as_ref().is_some_and(|b| b.deadline.is_none()));
+        let cycle = report::find_cycle(&self.world, &states);
+        let stuck = all_stuck || cycle.is_some();
+        Look {
+            states,
+            progress,
+            cycle,
+            stuck,
+        }
+    }
+}
+
 /// How often the monitor looks.
 const TICK: Duration = Duration::from_millis(100);
 
@@ -306,36 +350,18 @@ fn watch(shared: &Arc<Shared>, interrupted: &AtomicBool, timeout: Option<f64>) {
         }
         // A deadlock: the same picture twice in a row, with no step taken in between,
         // and either every thread blocked for good or a cycle of lock waits.
-        let states = shared.states(&no_span);
-        let progress: Vec<(Tid, u64)> = shared
-            .slots
-            .lock()
-            .iter()
-            .map(|s| {
-                (
-                    s.thread.as_thread().map_or(0, |t| t.tid),
-                    s.blocks.load(Relaxed),
-                )
-            })
-            .collect();
-        let all_stuck = !states.is_empty()
-            && states
-                .iter()
-                .all(|s| s.blocked.as_ref().is_some_and(|b| b.deadline.is_none()));
-        let cycle = report::find_cycle(world, &states);
-        let stuck = all_stuck || cycle.is_some();
+        let Look {
+            states,
+            progress,
+            cycle,
+            stuck,
+        } = shared.look(true);
         if stuck
             && previous
                 .as_ref()
                 .is_some_and(|(p, was)| *was && *p == progress)
         {
-            let text = report::picture(
-                world,
-                report::deadlock_headline(cycle.as_deref()),
-                "thr::run::deadlock",
-                &states,
-                cycle.as_deref(),
-            );
+            let text = report::deadlock_picture(world, &states, cycle.as_deref());
             shared.stop(exit::DEADLOCK, &text);
         }
         previous = Some((progress, stuck));

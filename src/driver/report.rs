@@ -194,6 +194,17 @@ pub fn picture(
     out
 }
 
+/// The whole deadlock report: [`picture`] under the headline the deadlock's shape gives.
+pub fn deadlock_picture(world: &World, states: &[ThreadState], cycle: Option<&[Tid]>) -> String {
+    picture(
+        world,
+        deadlock_headline(cycle),
+        "thr::run::deadlock",
+        states,
+        cycle,
+    )
+}
+
 /// The first line of a deadlock report, by the shape of the deadlock.
 pub fn deadlock_headline(cycle: Option<&[Tid]>) -> &'static str {
     match cycle {

@@ -424,13 +424,7 @@ pub fn run(world: Arc<World>, options: &SeededOptions) -> i32 {
             Settled::Deadlock => {
                 let states = machine.states();
                 let cycle = report::find_cycle(&world, &states);
-                let text = report::picture(
-                    &world,
-                    report::deadlock_headline(cycle.as_deref()),
-                    "thr::run::deadlock",
-                    &states,
-                    cycle.as_deref(),
-                );
+                let text = report::deadlock_picture(&world, &states, cycle.as_deref());
                 world.out.err(&text);
                 return exit::DEADLOCK;
             }

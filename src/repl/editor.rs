@@ -195,18 +195,9 @@ impl Interactive {
             };
             match self.editor.readline(prompt) {
                 Ok(line) => {
-                    if !pending.is_empty() {
-                        pending.push('\n');
-                    }
-                    pending.push_str(&line);
-                    if pending.trim().is_empty() {
-                        pending.clear();
+                    let Some(input) = gather(engine, &mut pending, &line) else {
                         continue;
-                    }
-                    if !is_command(&pending) && engine.needs_more(&pending) {
-                        continue;
-                    }
-                    let input = std::mem::take(&mut pending);
+                    };
                     self.remember(&input);
                     let flow = feed(engine, &input);
                     *self.known.write() = engine.known();
@@ -256,18 +247,10 @@ pub fn run_plain(engine: &mut dyn Engine, input: impl BufRead) -> i32 {
                 break;
             }
         };
-        if !pending.is_empty() {
-            pending.push('\n');
-        }
-        pending.push_str(&line);
-        if pending.trim().is_empty() {
-            pending.clear();
+        let Some(input) = gather(engine, &mut pending, &line) else {
             continue;
-        }
-        if !is_command(&pending) && engine.needs_more(&pending) {
-            continue;
-        }
-        if feed(engine, &std::mem::take(&mut pending)) == Flow::Quit {
+        };
+        if feed(engine, &input) == Flow::Quit {
             engine.exit(true);
             return 0;
         }
@@ -277,6 +260,23 @@ pub fn run_plain(engine: &mut dyn Engine, input: impl BufRead) -> i32 {
     }
     finish(engine, false);
     0
+}
+
+/// Adds `line` to the input being gathered in `pending`; returns the whole input once it
+/// is complete (a command, or code the parser finds finished). Blank input is dropped.
+fn gather(engine: &dyn Engine, pending: &mut String, line: &str) -> Option<String> {
+    if !pending.is_empty() {
+        pending.push('\n');
+    }
+    pending.push_str(line);
+    if pending.trim().is_empty() {
+        pending.clear();
+        return None;
+    }
+    if !is_command(pending) && engine.needs_more(pending) {
+        return None;
+    }
+    Some(std::mem::take(pending))
 }
 
 /// Ends the session as a scenario ends: waits for the non-daemon threads. Ctrl-C during the

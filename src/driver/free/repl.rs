@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use parking_lot::Mutex;
 
-use super::{FreeHost, Shared, Slot, TICK};
+use super::{FreeHost, Look, Shared, Slot, TICK};
 use crate::driver::report::{self, AT_PROMPT};
 use crate::sync::Object;
 use crate::sync::wait::{Host, Tid, WaitInfo};
@@ -209,34 +209,14 @@ fn watch(shared: &Arc<Shared>) {
             return;
         }
         let world = &shared.world;
-        let states = shared.states(&|_: &Slot| crate::syntax::Span::default());
-        let progress: Vec<(Tid, u64)> = shared
-            .slots
-            .lock()
-            .iter()
-            .map(|s| {
-                (
-                    s.thread.as_thread().map_or(0, |t| t.tid),
-                    s.blocks.load(Relaxed),
-                )
-            })
-            .collect();
-        let idle = link.idle.load(SeqCst);
-        let all_stuck = !idle
-            && !states.is_empty()
-            && states
-                .iter()
-                .all(|s| s.blocked.as_ref().is_some_and(|b| b.deadline.is_none()));
-        let cycle = report::find_cycle(world, &states);
-        let stuck = all_stuck || cycle.is_some();
+        let Look {
+            states,
+            progress,
+            cycle,
+            stuck,
+        } = shared.look(!link.idle.load(SeqCst));
         if stuck && previous.as_ref() == Some(&progress) && reported.as_ref() != Some(&progress) {
-            let text = report::picture(
-                world,
-                report::deadlock_headline(cycle.as_deref()),
-                "thr::run::deadlock",
-                &states,
-                cycle.as_deref(),
-            );
+            let text = report::deadlock_picture(world, &states, cycle.as_deref());
             world.out.err(&text);
             reported = Some(progress.clone());
             // Only an input that waits is stopped: one still running goes on.

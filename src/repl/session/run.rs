@@ -313,13 +313,7 @@ fn report_stop(s: &mut Seeded, world: &World) -> Stop {
         ));
         return Stop::Stuck;
     }
-    let text = report::picture(
-        world,
-        report::deadlock_headline(cycle.as_deref()),
-        "thr::run::deadlock",
-        &states,
-        cycle.as_deref(),
-    );
+    let text = report::deadlock_picture(world, &states, cycle.as_deref());
     world.out.err(&text);
     world.out.err(&format!("thr: schedule {}\n", s.schedule()));
     s.deadlocked = true;
