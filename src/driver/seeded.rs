@@ -17,7 +17,7 @@ use super::{exit_status, sched};
 use crate::cli::exit;
 use crate::sync::wait::{Host, Tid, WaitInfo, WakeQueue, Waker};
 use crate::sync::{Body, Object};
-use crate::vm::exc::Exc;
+use crate::vm::exc::{Exc, kind};
 use crate::vm::task::{Step, Task};
 use crate::vm::world::World;
 
@@ -134,6 +134,9 @@ pub struct Machine {
     check_cycle: bool,
     /// A REPL session: the main thread goes idle after each input instead of exiting.
     repl: bool,
+    /// `Some` once the REPL raised `KeyboardInterrupt` in the running input; then
+    /// `Some(Some(e))` when `e` ended the input (see [`Machine::interrupt_main`]).
+    interrupted: Option<Option<Exc>>,
 }
 
 impl Machine {
@@ -164,6 +167,7 @@ impl Machine {
             recorder: None,
             check_cycle: false,
             repl: false,
+            interrupted: None,
         }
     }
 
@@ -263,10 +267,15 @@ impl Machine {
             Step::Finished(error) => {
                 // The error a resource limit raised is not the scenario's: the run stops
                 // with the limit's own message.
+                // Nor is the REPL's `KeyboardInterrupt`: the session reports it.
                 if let Some(e) = error
                     && self.host.limit.lock().is_none()
                 {
-                    super::report_uncaught(&self.world, &entry.task.thread, &e);
+                    if tid == 0 && self.interrupted.is_some() && e.kind == kind::KeyboardInterrupt {
+                        self.interrupted = Some(Some(e));
+                    } else {
+                        super::report_uncaught(&self.world, &entry.task.thread, &e);
+                    }
                 }
                 self.runnable.retain(|&t| t != tid);
                 if tid == 0 && self.repl {

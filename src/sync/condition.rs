@@ -173,6 +173,25 @@ impl Condition {
         self.lock.forget_waiter(tid);
     }
 
+    /// Seeded mode: forgets `tid`'s abandoned wait to be notified (see
+    /// [`Condition::forget`]) and, as in Python, takes the lock back if it is free (its
+    /// depth `saved` for an rlock), so that a `with` around the wait releases a lock it
+    /// holds. A busy lock is not waited for.
+    pub fn abandon_wait(&self, tid: Tid, saved: u32) {
+        self.forget(tid);
+        match &self.lock.body {
+            Body::Lock(l) => {
+                l.try_acquire(tid);
+            }
+            Body::RLock(r) => {
+                if let Poll::Ready(true) = r.poll_acquire(tid, None, 0.0, None) {
+                    r.restore(saved);
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// Threads waiting to be notified.
     pub fn waiting(&self) -> Vec<Tid> {
         self.waiters

@@ -1,8 +1,13 @@
 //! What the REPL needs of a seeded [`Machine`]: the main thread runs one input at a time
 //! and waits at the prompt between inputs, and the user (not a scheduler) picks who moves.
+//! An input the user interrupts (Ctrl-C), or one stopped in a deadlock, gets
+//! `KeyboardInterrupt` raised where it stands ([`Machine::interrupt_main`]): its wait is
+//! abandoned, and its `with` exits and `finally` blocks run as the machine steps it on.
 
 use super::{Entry, Machine, State};
+use crate::sync::Body;
 use crate::sync::wait::Tid;
+use crate::vm::exc::Exc;
 use crate::vm::task::{Frame, Task};
 use crate::vm::world::World;
 use std::sync::Arc;
@@ -45,6 +50,57 @@ impl Machine {
                 self.runnable.insert(at, 0);
             }
         }
+        self.interrupted = None;
+    }
+
+    /// Raises `e` (a `KeyboardInterrupt`) in the main thread's input where it stands:
+    /// a wait it blocks in is abandoned (it leaves the object's wait lists, the other
+    /// waiters being woken so that no wake-up is lost; a `Condition.wait` takes its lock
+    /// back first when it is free, as in Python), then the error unwinds through its
+    /// frames. Returns the error when no handler catches it (the main thread is then at
+    /// the prompt); else the main thread is runnable, to run its handlers, `finally`
+    /// blocks and `with` exits as it is stepped. Should the error still leave the input
+    /// later, the step that ends the input keeps it for [`Machine::take_interrupted`]
+    /// instead of reporting it.
+    pub fn interrupt_main(&mut self, e: Exc) -> Option<Exc> {
+        let Some(entry) = &mut self.entries[0] else {
+            return None;
+        };
+        if entry.state == State::Idle || entry.task.frames.is_empty() {
+            return None;
+        }
+        let blocked = entry.state == State::Blocked;
+        if blocked && let Some(object) = entry.blocked.take().and_then(|b| b.object) {
+            match &object.body {
+                Body::Condition(c) if entry.task.op.phase == 1 => {
+                    c.abandon_wait(0, entry.task.op.saved);
+                }
+                _ => object.forget_waiter(0),
+            }
+        }
+        entry.blocked = None;
+        match entry.task.raise_in(e, blocked) {
+            Some(uncaught) => {
+                entry.state = State::Idle;
+                entry.task.stack.clear();
+                self.runnable.retain(|&t| t != 0);
+                Some(uncaught)
+            }
+            None => {
+                entry.state = State::Runnable;
+                if let Err(at) = self.runnable.binary_search(&0) {
+                    self.runnable.insert(at, 0);
+                }
+                self.interrupted = Some(None);
+                None
+            }
+        }
+    }
+
+    /// The `KeyboardInterrupt` that ended the main thread's last input after
+    /// [`Machine::interrupt_main`] (not reported by the machine), if it did.
+    pub fn take_interrupted(&mut self) -> Option<Exc> {
+        self.interrupted.take().flatten()
     }
 
     /// True when the main thread is at the prompt (its input finished or was stopped).

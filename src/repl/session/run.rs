@@ -119,11 +119,13 @@ impl Session {
             Runner::Seeded(s) => {
                 s.machine.load_main(frame);
                 let mut steps = 0u64;
+                // Why KeyboardInterrupt was last raised, for the line printed if uncaught.
+                let mut raised: Option<Interrupted> = None;
                 while !s.machine.main_idle() {
                     if self.interrupt.swap(false, SeqCst) {
-                        self.options.out.err("KeyboardInterrupt\n");
-                        s.machine.abort_main();
-                        break;
+                        self.failed |=
+                            interrupt_seeded(s, &self.world, Interrupted::User, &mut raised);
+                        continue;
                     }
                     match s.machine.settle() {
                         Settled::Ready => {}
@@ -132,8 +134,12 @@ impl Session {
                             report_stop(s, &self.world);
                             self.failed = true;
                             if !s.machine.runnable().contains(&0) {
-                                s.machine.abort_main();
-                                break;
+                                interrupt_seeded(
+                                    s,
+                                    &self.world,
+                                    Interrupted::Deadlock,
+                                    &mut raised,
+                                );
                             }
                             continue;
                         }
@@ -153,6 +159,12 @@ impl Session {
                     seeded_step(s, &self.world, tid, self.trace);
                     steps += 1;
                 }
+                if let Some(why) = raised
+                    && s.machine.take_interrupted().is_some()
+                {
+                    self.world.out.err(interrupted_line(why));
+                }
+                self.failed |= raised.is_some();
             }
         }
     }
@@ -360,10 +372,7 @@ fn run_free(
         if let Step::Finished(error) = step {
             match (&error, raised) {
                 (Some(e), Some(why)) if e.kind == kind::KeyboardInterrupt => {
-                    world.out.err(match why {
-                        Interrupted::User => "KeyboardInterrupt\n",
-                        Interrupted::Deadlock => "thr: the input was stopped (deadlock)\n",
-                    });
+                    world.out.err(interrupted_line(why));
                 }
                 (Some(e), _) => crate::driver::report_uncaught(world, f.main(), e),
                 (None, _) => {}
@@ -385,12 +394,41 @@ fn raise(
     raised: &mut Option<Interrupted>,
 ) -> Step {
     *raised = Some(why);
-    let e = match why {
-        Interrupted::User => bare(kind::KeyboardInterrupt),
-        Interrupted::Deadlock => exc(kind::KeyboardInterrupt, "stopped in a deadlock"),
-    };
-    match task.raise_in(e, blocked) {
+    match task.raise_in(keyboard_interrupt(why), blocked) {
         Some(uncaught) => Step::Finished(Some(uncaught)),
         None => Step::Ran,
     }
+}
+
+/// The line printed when the `KeyboardInterrupt` raised for `why` ends an input.
+fn interrupted_line(why: Interrupted) -> &'static str {
+    match why {
+        Interrupted::User => "KeyboardInterrupt\n",
+        Interrupted::Deadlock => "thr: the input was stopped (deadlock)\n",
+    }
+}
+
+/// The `KeyboardInterrupt` raised for `why`.
+fn keyboard_interrupt(why: Interrupted) -> crate::vm::exc::Exc {
+    match why {
+        Interrupted::User => bare(kind::KeyboardInterrupt),
+        Interrupted::Deadlock => exc(kind::KeyboardInterrupt, "stopped in a deadlock"),
+    }
+}
+
+/// Raises `KeyboardInterrupt` in the seeded main thread's input where it stands (see
+/// [`Machine::interrupt_main`]); prints the line at once when nothing catches it, else
+/// the machine steps the main thread through its handlers. True when it was not caught.
+fn interrupt_seeded(
+    s: &mut Seeded,
+    world: &World,
+    why: Interrupted,
+    raised: &mut Option<Interrupted>,
+) -> bool {
+    *raised = Some(why);
+    let uncaught = s.machine.interrupt_main(keyboard_interrupt(why)).is_some();
+    if uncaught {
+        world.out.err(interrupted_line(why));
+    }
+    uncaught
 }

@@ -154,6 +154,11 @@ fn interrupt_stops_a_busy_loop() {
     }
 }
 
+/// Held by the tests that time Ctrl-C against real threads: a seeded session keeps a
+/// core busy until it is interrupted, which on a small machine would slow a free-mode
+/// session enough to upset its timing.
+static TIMED: Mutex<()> = Mutex::new(());
+
 /// Feeds `input`, interrupting it (Ctrl-C) after `ms` milliseconds.
 fn feed_interrupted(s: &mut Session, input: &str, ms: u64) {
     let stop = s.interrupter();
@@ -167,6 +172,7 @@ fn feed_interrupted(s: &mut Session, input: &str, ms: u64) {
 
 #[test]
 fn interrupt_runs_with_exits_and_finally_blocks() {
+    let _timed = TIMED.lock();
     let (mut s, cap) = session(Mode::Free);
     // A sleeper keeps the monitor from calling the waits below deadlocks.
     s.feed("sleeper = spawn sleep(600)\n");
@@ -190,6 +196,7 @@ fn interrupt_runs_with_exits_and_finally_blocks() {
 
 #[test]
 fn an_interrupted_get_leaves_no_waiter_behind() {
+    let _timed = TIMED.lock();
     let (mut s, cap) = session(Mode::Free);
     s.feed("sleeper = spawn sleep(600)\nqueue q\n");
     feed_interrupted(&mut s, "q.get()\n", 300);
@@ -204,6 +211,7 @@ fn an_interrupted_get_leaves_no_waiter_behind() {
 
 #[test]
 fn an_interrupted_acquire_leaves_no_waiter_behind() {
+    let _timed = TIMED.lock();
     let (mut s, cap) = session(Mode::Free);
     s.feed("sleeper = spawn sleep(600)\nlock guard\nevent go\n");
     s.feed("def hold() { with guard { go.wait() } }\n");
@@ -223,6 +231,7 @@ fn an_interrupted_acquire_leaves_no_waiter_behind() {
 
 #[test]
 fn a_deadlocked_input_runs_its_cleanups() {
+    let _timed = TIMED.lock();
     let (mut s, cap) = session(Mode::Free);
     s.feed("lock a\nlock b\nlock c\n");
     s.feed("def grab(x, y) { with x { sleep(50ms); with y { pass } } }\n");
@@ -286,4 +295,81 @@ fn threads_of_a_replaced_session_print_nothing() {
         assert!(!text.contains("old"), "{command}: {text}");
         assert!(text.contains("new"), "{command}: {text}");
     }
+}
+
+/// A seeded session whose livelock guard does not stop an input before Ctrl-C does.
+fn seeded_session() -> (Session, Arc<Capture>) {
+    let cap = Arc::new(Capture::default());
+    let s = Session::new(Options {
+        out: cap.clone(),
+        color: false,
+        mode: Mode::Seeded(3),
+        settings: Settings::default(),
+        stack_size: crate::driver::DEFAULT_STACK_SIZE,
+        max_steps: u64::MAX,
+    });
+    (s, cap)
+}
+
+/// A thread that never stops moving: the machine keeps stepping while the input waits.
+const SPINNER: &str = "def spin() { while True { sleep(10ms) } }\nspinner = spawn spin()\n";
+
+#[test]
+fn a_seeded_interrupt_runs_with_exits_and_finally_blocks() {
+    let _timed = TIMED.lock();
+    let (mut s, cap) = seeded_session();
+    s.feed(SPINNER);
+    s.feed("lock guard\nevent never\nt = spawn never.wait()\n");
+    feed_interrupted(&mut s, "with guard { t.join() }\n", 300);
+    let text = take(&cap);
+    assert!(text.contains("KeyboardInterrupt"), "{text}");
+    s.feed("guard.locked()\n");
+    assert_eq!(take(&cap), "False\n");
+    let input = "try { never.wait() } finally { print(\"cleaned\") }\n";
+    feed_interrupted(&mut s, input, 300);
+    assert_eq!(take(&cap), "cleaned\nKeyboardInterrupt\n");
+    let input = "try { never.wait() } except KeyboardInterrupt { print(\"caught\") }\n";
+    feed_interrupted(&mut s, input, 300);
+    assert_eq!(take(&cap), "caught\n");
+    let input = "try { never.wait() } except Exception { print(\"wrong\") }\n";
+    feed_interrupted(&mut s, input, 300);
+    assert_eq!(take(&cap), "KeyboardInterrupt\n");
+}
+
+#[test]
+fn a_seeded_interrupted_acquire_leaves_no_waiter_behind() {
+    let _timed = TIMED.lock();
+    let (mut s, cap) = seeded_session();
+    s.feed(SPINNER);
+    s.feed("lock guard\nevent go\n");
+    s.feed("def hold() { with guard { go.wait() } }\n");
+    s.feed("def grab() { with guard { print(\"grabbed\") } }\n");
+    s.feed("h = spawn hold()\nsleep(200ms)\n");
+    feed_interrupted(&mut s, "guard.acquire()\n", 300);
+    let text = take(&cap);
+    assert!(text.contains("KeyboardInterrupt"), "{text}");
+    s.feed("g = spawn grab()\nsleep(300ms)\n");
+    s.feed(":objects\n");
+    let objects = take(&cap);
+    assert!(!objects.contains("MainThread"), "{objects}");
+    s.feed("go.set()\ng.join(20)\n");
+    s.feed("g.is_alive()\n");
+    assert_eq!(take(&cap), "grabbed\nFalse\n");
+}
+
+#[test]
+fn a_seeded_deadlocked_input_runs_its_cleanups() {
+    let (mut s, cap) = session(Mode::Seeded(0));
+    s.feed("lock a\nlock b\nlock c\n");
+    s.feed("def grab(x, y) { with x { sleep(50ms); with y { pass } } }\n");
+    s.feed("t1 = spawn grab(a, b); t2 = spawn grab(b, a)\n");
+    s.feed("with c { try { t1.join() } finally { print(\"cleaned\") } }\n");
+    let text = take(&cap);
+    assert!(text.contains("cleaned\n"), "{text}");
+    assert!(text.contains("the input was stopped"), "{text}");
+    s.feed("c.locked()\n");
+    assert_eq!(take(&cap), "False\n");
+    s.feed(":objects\n");
+    let objects = take(&cap);
+    assert!(!objects.contains("MainThread"), "{objects}");
 }
