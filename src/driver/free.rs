@@ -2,7 +2,7 @@
 //! parallelism. A monitor thread watches for deadlocks, Ctrl-C and `--timeout`.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed, Ordering::SeqCst};
 use std::time::{Duration, Instant};
 
 use parking_lot::Mutex;
@@ -24,6 +24,10 @@ struct Slot {
     /// How many times the thread has blocked: a change between two looks of the monitor
     /// means it made progress.
     blocks: AtomicU64,
+    /// True while the thread sleeps in `park`. A thread that is marked blocked but not
+    /// parked may have just got what it waited for (and not yet said so), so only parked
+    /// threads count towards a deadlock.
+    parked: AtomicBool,
 }
 
 /// State shared by all OS threads of a free run.
@@ -53,6 +57,7 @@ impl Shared {
             blocked: Mutex::new(None),
             finished: AtomicBool::new(false),
             blocks: AtomicU64::new(0),
+            parked: AtomicBool::new(false),
         });
         self.slots.lock().push(slot.clone());
         slot
@@ -70,12 +75,22 @@ impl Shared {
     }
 
     fn states(&self, tasks_span: &dyn Fn(&Slot) -> crate::syntax::Span) -> Vec<ThreadState> {
+        self.states_where(tasks_span, false)
+    }
+
+    /// [`Self::states`]; with `parked_only`, a thread not parked is shown as not blocked.
+    fn states_where(
+        &self,
+        tasks_span: &dyn Fn(&Slot) -> crate::syntax::Span,
+        parked_only: bool,
+    ) -> Vec<ThreadState> {
         self.slots
             .lock()
             .iter()
             .filter(|s| !s.finished.load(Relaxed))
             .map(|s| {
                 let blocked = s.blocked.lock().clone();
+                let blocked = blocked.filter(|_| !parked_only || s.parked.load(SeqCst));
                 ThreadState {
                     tid: s.thread.as_thread().map_or(0, |t| t.tid),
                     name: s.thread.display_name().to_string(),
@@ -108,6 +123,7 @@ impl Host for FreeHost {
         if self.abandon_wait() {
             return;
         }
+        self.slot.parked.store(true, SeqCst);
         match deadline {
             Some(d) => {
                 let secs = ((d - self.now()) / self.shared.speed).max(0.0);
@@ -115,6 +131,7 @@ impl Host for FreeHost {
             }
             None => std::thread::park(),
         }
+        self.slot.parked.store(false, SeqCst);
     }
 
     fn abandon_wait(&self) -> bool {
@@ -283,7 +300,7 @@ impl Shared {
     /// Looks at the threads once. `all_count`: whether every live thread blocked with no
     /// deadline counts as stuck (not while the REPL's main thread sits at the prompt).
     fn look(&self, all_count: bool) -> Look {
-        let states = self.states(&|_: &Slot| crate::syntax::Span::default());
+        let states = self.states_where(&|_: &Slot| crate::syntax::Span::default(), true);
         let progress = self
             .slots
             .lock()
