@@ -24,10 +24,10 @@ struct Slot {
     /// How many times the thread has blocked: a change between two looks of the monitor
     /// means it made progress.
     blocks: AtomicU64,
-    /// True while the thread sleeps in `park`. A thread that is marked blocked but not
-    /// parked may have just got what it waited for (and not yet said so), so only parked
-    /// threads count towards a deadlock.
-    parked: AtomicBool,
+    /// True from the moment the thread wakes up in `park` until it parks again or updates
+    /// its blocked mark. Such a thread may have just got what it waited for and not yet
+    /// said so, so it does not count towards a deadlock.
+    woken: AtomicBool,
 }
 
 /// State shared by all OS threads of a free run.
@@ -57,7 +57,7 @@ impl Shared {
             blocked: Mutex::new(None),
             finished: AtomicBool::new(false),
             blocks: AtomicU64::new(0),
-            parked: AtomicBool::new(false),
+            woken: AtomicBool::new(false),
         });
         self.slots.lock().push(slot.clone());
         slot
@@ -78,11 +78,12 @@ impl Shared {
         self.states_where(tasks_span, false)
     }
 
-    /// [`Self::states`]; with `parked_only`, a thread not parked is shown as not blocked.
+    /// [`Self::states`]; with `settled_only`, a thread just woken from its wait is shown as
+    /// not blocked (see [`Slot::woken`]).
     fn states_where(
         &self,
         tasks_span: &dyn Fn(&Slot) -> crate::syntax::Span,
-        parked_only: bool,
+        settled_only: bool,
     ) -> Vec<ThreadState> {
         self.slots
             .lock()
@@ -90,7 +91,7 @@ impl Shared {
             .filter(|s| !s.finished.load(Relaxed))
             .map(|s| {
                 let blocked = s.blocked.lock().clone();
-                let blocked = blocked.filter(|_| !parked_only || s.parked.load(SeqCst));
+                let blocked = blocked.filter(|_| !settled_only || !s.woken.load(SeqCst));
                 ThreadState {
                     tid: s.thread.as_thread().map_or(0, |t| t.tid),
                     name: s.thread.display_name().to_string(),
@@ -123,7 +124,7 @@ impl Host for FreeHost {
         if self.abandon_wait() {
             return;
         }
-        self.slot.parked.store(true, SeqCst);
+        self.slot.woken.store(false, SeqCst);
         match deadline {
             Some(d) => {
                 let secs = ((d - self.now()) / self.shared.speed).max(0.0);
@@ -131,7 +132,7 @@ impl Host for FreeHost {
             }
             None => std::thread::park(),
         }
-        self.slot.parked.store(false, SeqCst);
+        self.slot.woken.store(true, SeqCst);
     }
 
     fn abandon_wait(&self) -> bool {
@@ -150,6 +151,7 @@ impl Host for FreeHost {
             self.slot.blocks.fetch_add(1, Relaxed);
         }
         *self.slot.blocked.lock() = info;
+        self.slot.woken.store(false, SeqCst);
     }
 
     fn random(&self) -> f64 {
