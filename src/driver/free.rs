@@ -50,7 +50,30 @@ struct FreeHost {
     slot: Arc<Slot>,
 }
 
+impl Slot {
+    /// The thread's number.
+    fn tid(&self) -> Tid {
+        self.thread.as_thread().map_or(0, |t| t.tid)
+    }
+}
+
 impl Shared {
+    /// The state of a new free run of `world` (`repl`: the REPL's link, for a session).
+    fn new(world: &Arc<World>, stack_size: usize, repl: Option<repl::Link>) -> Arc<Shared> {
+        Arc::new(Shared {
+            world: world.clone(),
+            start: Instant::now(),
+            wall_start: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0.0, |d| d.as_secs_f64()),
+            speed: world.settings.speed,
+            slots: Mutex::new(Vec::new()),
+            stack_size,
+            stopping: AtomicBool::new(false),
+            repl,
+        })
+    }
+
     fn add_slot(&self, thread: Arc<Object>) -> Arc<Slot> {
         let slot = Arc::new(Slot {
             thread,
@@ -93,7 +116,7 @@ impl Shared {
                 let blocked = s.blocked.lock().clone();
                 let blocked = blocked.filter(|_| !settled_only || !s.woken.load(SeqCst));
                 ThreadState {
-                    tid: s.thread.as_thread().map_or(0, |t| t.tid),
+                    tid: s.tid(),
                     name: s.thread.display_name().to_string(),
                     span: blocked.as_ref().map_or_else(|| tasks_span(s), |b| b.span),
                     blocked,
@@ -199,18 +222,7 @@ fn run_task(mut task: Task, host: &FreeHost) {
 
 /// Runs a scenario in free mode; returns the exit status.
 pub fn run(world: Arc<World>, options: &RunOptions) -> i32 {
-    let shared = Arc::new(Shared {
-        world: world.clone(),
-        start: Instant::now(),
-        wall_start: std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0.0, |d| d.as_secs_f64()),
-        speed: world.settings.speed,
-        slots: Mutex::new(Vec::new()),
-        stack_size: options.stack_size,
-        stopping: AtomicBool::new(false),
-        repl: None,
-    });
+    let shared = Shared::new(&world, options.stack_size, None);
     let main = super::main_thread(&world);
     let slot = shared.add_slot(main.clone());
     let host = FreeHost {
@@ -307,12 +319,7 @@ impl Shared {
             .slots
             .lock()
             .iter()
-            .map(|s| {
-                (
-                    s.thread.as_thread().map_or(0, |t| t.tid),
-                    s.blocks.load(Relaxed),
-                )
-            })
+            .map(|s| (s.tid(), s.blocks.load(Relaxed)))
             .collect();
         let all_stuck = all_count
             && !states.is_empty()

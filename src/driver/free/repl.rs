@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering::Relaxed, Ordering::SeqCst};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use parking_lot::Mutex;
 
@@ -74,22 +74,12 @@ pub struct FreeSession {
 impl FreeSession {
     /// Starts a session's run of `world` (its main thread at the prompt) and its monitor.
     pub fn start(world: Arc<World>, stack_size: usize) -> FreeSession {
-        let shared = Arc::new(Shared {
-            world: world.clone(),
-            start: Instant::now(),
-            wall_start: std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0.0, |d| d.as_secs_f64()),
-            speed: world.settings.speed,
-            slots: Mutex::new(Vec::new()),
-            stack_size,
-            stopping: AtomicBool::new(false),
-            repl: Some(Link {
-                interrupt: AtomicU8::new(NONE),
-                runner: Mutex::new(None),
-                idle: AtomicBool::new(true),
-            }),
-        });
+        let link = Link {
+            interrupt: AtomicU8::new(NONE),
+            runner: Mutex::new(None),
+            idle: AtomicBool::new(true),
+        };
+        let shared = Shared::new(&world, stack_size, Some(link));
         let main = crate::driver::main_thread(&world);
         let slot = shared.add_slot(main.clone());
         let host = FreeHost {
@@ -157,13 +147,7 @@ impl FreeSession {
             .slots
             .lock()
             .iter()
-            .map(|s| {
-                (
-                    s.thread.as_thread().map_or(0, |t| t.tid),
-                    s.finished.load(Relaxed),
-                    s.blocked.lock().clone(),
-                )
-            })
+            .map(|s| (s.tid(), s.finished.load(Relaxed), s.blocked.lock().clone()))
             .collect()
     }
 

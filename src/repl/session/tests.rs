@@ -170,28 +170,35 @@ fn feed_interrupted(s: &mut Session, input: &str, ms: u64) {
     t.join().unwrap();
 }
 
+/// Interrupts inputs that wait and checks what Python's `KeyboardInterrupt` does: `with`
+/// releases its lock, `finally` runs, `except KeyboardInterrupt` catches it and `except
+/// Exception` does not. `wait` is a call that blocks (the second `try` waits with it).
+fn interrupt_cleanups(s: &mut Session, cap: &Capture, wait: &str) {
+    s.feed("lock guard\nevent never\nt = spawn never.wait()\n");
+    feed_interrupted(s, "with guard { t.join() }\n", 300);
+    let text = take(cap);
+    assert!(text.contains("KeyboardInterrupt"), "{text}");
+    s.feed("guard.locked()\n");
+    assert_eq!(take(cap), "False\n");
+    let input = "try { never.wait() } finally { print(\"cleaned\") }\n";
+    feed_interrupted(s, input, 300);
+    assert_eq!(take(cap), "cleaned\nKeyboardInterrupt\n");
+    let input = format!("try {{ {wait} }} except KeyboardInterrupt {{ print(\"caught\") }}\n");
+    feed_interrupted(s, &input, 300);
+    assert_eq!(take(cap), "caught\n");
+    // `except Exception` does not catch it, as in Python.
+    let input = format!("try {{ {wait} }} except Exception {{ print(\"wrong\") }}\n");
+    feed_interrupted(s, &input, 300);
+    assert_eq!(take(cap), "KeyboardInterrupt\n");
+}
+
 #[test]
 fn interrupt_runs_with_exits_and_finally_blocks() {
     let _timed = TIMED.lock();
     let (mut s, cap) = session(Mode::Free);
     // A sleeper keeps the monitor from calling the waits below deadlocks.
     s.feed("sleeper = spawn sleep(600)\n");
-    s.feed("lock guard\nevent never\nt = spawn never.wait()\n");
-    feed_interrupted(&mut s, "with guard { t.join() }\n", 300);
-    let text = take(&cap);
-    assert!(text.contains("KeyboardInterrupt"), "{text}");
-    s.feed("guard.locked()\n");
-    assert_eq!(take(&cap), "False\n");
-    let input = "try { never.wait() } finally { print(\"cleaned\") }\n";
-    feed_interrupted(&mut s, input, 300);
-    assert_eq!(take(&cap), "cleaned\nKeyboardInterrupt\n");
-    let input = "try { sleep(60) } except KeyboardInterrupt { print(\"caught\") }\n";
-    feed_interrupted(&mut s, input, 300);
-    assert_eq!(take(&cap), "caught\n");
-    // `except Exception` does not catch it, as in Python.
-    let input = "try { sleep(60) } except Exception { print(\"wrong\") }\n";
-    feed_interrupted(&mut s, input, 300);
-    assert_eq!(take(&cap), "KeyboardInterrupt\n");
+    interrupt_cleanups(&mut s, &cap, "sleep(60)");
 }
 
 #[test]
@@ -319,21 +326,7 @@ fn a_seeded_interrupt_runs_with_exits_and_finally_blocks() {
     let _timed = TIMED.lock();
     let (mut s, cap) = seeded_session();
     s.feed(SPINNER);
-    s.feed("lock guard\nevent never\nt = spawn never.wait()\n");
-    feed_interrupted(&mut s, "with guard { t.join() }\n", 300);
-    let text = take(&cap);
-    assert!(text.contains("KeyboardInterrupt"), "{text}");
-    s.feed("guard.locked()\n");
-    assert_eq!(take(&cap), "False\n");
-    let input = "try { never.wait() } finally { print(\"cleaned\") }\n";
-    feed_interrupted(&mut s, input, 300);
-    assert_eq!(take(&cap), "cleaned\nKeyboardInterrupt\n");
-    let input = "try { never.wait() } except KeyboardInterrupt { print(\"caught\") }\n";
-    feed_interrupted(&mut s, input, 300);
-    assert_eq!(take(&cap), "caught\n");
-    let input = "try { never.wait() } except Exception { print(\"wrong\") }\n";
-    feed_interrupted(&mut s, input, 300);
-    assert_eq!(take(&cap), "KeyboardInterrupt\n");
+    interrupt_cleanups(&mut s, &cap, "never.wait()");
 }
 
 #[test]
