@@ -367,6 +367,18 @@ impl<'m> Compiler<'m> {
         Access::Undefined
     }
 
+    /// The global slot `e` names, when it is a bare name of a declared object, function or
+    /// thread (these never change once set, so calls can use them in place).
+    fn global_name(&mut self, e: &Expr) -> Option<u32> {
+        match &e.node {
+            ExprKind::Name(n) => match self.access(n) {
+                Access::Global(g) => Some(g),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// Emits a load of `name`.
     fn load_name(&mut self, name: &str, span: Span) {
         let op = match self.access(name) {

@@ -46,8 +46,8 @@ pub enum Body {
     Event(semaphore::Event),
     /// `barrier`.
     Barrier(barrier::Barrier),
-    /// The three queues.
-    Queue(queue::Queue),
+    /// The three queues (boxed: their counters are padded to cache lines of their own).
+    Queue(Box<queue::Queue>),
     /// `local`.
     Local(local::Local),
     /// `pool`.
@@ -59,6 +59,23 @@ pub enum Body {
 }
 
 impl Object {
+    /// Runs method `name` with `args` positional arguments on top of `stack` when it
+    /// completes at once without blocking, replacing the arguments with its result; false,
+    /// with `stack` untouched, when the general call must run it (see
+    /// [`methods_queue::call_now`]). Free mode only: it records no trace and no step.
+    #[inline]
+    pub fn call_now(
+        &self,
+        name: &str,
+        args: u16,
+        stack: &mut Vec<crate::vm::value::Value>,
+    ) -> bool {
+        match &self.body {
+            Body::Queue(q) => methods_queue::call_now(q, name, args, stack),
+            _ => false,
+        }
+    }
+
     /// A new object.
     pub fn new(name: impl Into<Arc<str>>, body: Body) -> Arc<Object> {
         Arc::new(Object {

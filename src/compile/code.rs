@@ -124,6 +124,17 @@ pub enum Op {
     Call(CallShape),
     /// Call method `names[i]` on the receiver below the arguments.
     CallMethod(u32, CallShape),
+    /// Call method `names[name]` of global `global` (a declared object) with `args`
+    /// positional arguments on the stack: `CallMethod` without pushing the receiver, so
+    /// threads calling the same object do not contend on its reference count.
+    CallMethodGlobal {
+        /// The receiver's global slot.
+        global: u32,
+        /// The method's name in `names`.
+        name: u32,
+        /// How many positional arguments are on the stack.
+        args: u16,
+    },
     /// Like `Call`, but start a new thread running the call; push the thread.
     Spawn(CallShape),
     /// Like `CallMethod`, in a new thread.

@@ -93,10 +93,26 @@ impl<'m> Compiler<'m> {
             ExprKind::Lambda { params, body } => self.lambda(params, body, span),
             ExprKind::Call { func, args } => match &func.node {
                 ExprKind::Attribute { value, attr } => {
-                    self.expr(value);
-                    let shape = self.args(args);
-                    let n = self.name(&attr.node);
-                    self.emit(Op::CallMethod(n, shape), span);
+                    if let Some(global) = self.global_name(value)
+                        && args.iter().all(|a| matches!(a, Arg::Pos(_)))
+                        && let Ok(count) = u16::try_from(args.len())
+                    {
+                        self.args(args);
+                        let name = self.name(&attr.node);
+                        self.emit(
+                            Op::CallMethodGlobal {
+                                global,
+                                name,
+                                args: count,
+                            },
+                            span,
+                        );
+                    } else {
+                        self.expr(value);
+                        let shape = self.args(args);
+                        let n = self.name(&attr.node);
+                        self.emit(Op::CallMethod(n, shape), span);
+                    }
                 }
                 _ => {
                     self.expr(func);

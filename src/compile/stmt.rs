@@ -43,11 +43,17 @@ impl<'m> Compiler<'m> {
             }
             StmtKind::While { test, body } => {
                 let top = self.here();
-                self.expr(test);
-                let exit = self.emit(Op::JumpIfFalse(0), test.span);
+                // `while True` tests nothing: only `break` leaves it.
+                let forever = matches!(test.node, ExprKind::Bool(true));
+                let exit = (!forever).then(|| {
+                    self.expr(test);
+                    self.emit(Op::JumpIfFalse(0), test.span)
+                });
                 self.loop_body(top, body, false);
                 self.emit(Op::Jump(top), span);
-                self.patch_here(exit);
+                if let Some(exit) = exit {
+                    self.patch_here(exit);
+                }
                 self.end_loop();
             }
             StmtKind::For { target, iter, body } => {
@@ -313,12 +319,9 @@ impl<'m> Compiler<'m> {
             item.expr.span
         };
         // `with NAME` on a declared object needs no stack slot (the common, hot case).
-        let global = match (&item.expr.node, &item.alias) {
-            (ExprKind::Name(n), None) => match self.access(n) {
-                super::Access::Global(g) => Some(g),
-                _ => None,
-            },
-            _ => None,
+        let global = match item.alias {
+            None => self.global_name(&item.expr),
+            Some(_) => None,
         };
         if let Some(g) = global {
             self.emit(Op::EnterWithGlobal(g), enter);

@@ -3,11 +3,41 @@
 use std::sync::Arc;
 
 use super::methods::{arg, wait_info};
-use super::queue::check_timeout;
-use super::wait::{Ctx, OpState, Outcome};
+use super::queue::{Queue, check_timeout};
+use super::wait::{Ctx, OpState, Outcome, spin_briefly};
 use super::{Body, Object};
 use crate::vm::exc::Exc;
 use crate::vm::value::Value;
+
+/// Runs `q.name(...)` with `args` positional arguments on top of `stack` when it can
+/// complete at once (a `put` with room, a `get` with an item), replacing the arguments with
+/// its result; false, with `stack` untouched, when [`call`] must run it. Free mode's fast
+/// path: no argument binding, no dispatch by name through every kind.
+pub fn call_now(q: &Queue, name: &str, args: u16, stack: &mut Vec<Value>) -> bool {
+    // While this side waits, the other can move about as many items as the queue holds.
+    match (name, args) {
+        ("put", 1) => {
+            let mut item = stack.pop();
+            let put = spin_briefly(|| match q.put_now(item.take()?) {
+                Ok(()) => Some(()),
+                Err(back) => {
+                    item = Some(back);
+                    None
+                }
+            });
+            stack.push(item.unwrap_or(Value::None));
+            put.is_some()
+        }
+        ("get", 0) => match spin_briefly(|| q.get_now()) {
+            Some(v) => {
+                stack.push(v);
+                true
+            }
+            None => false,
+        },
+        _ => false,
+    }
+}
 
 /// Calls queue method `name` of `obj`.
 pub fn call(

@@ -8,6 +8,7 @@
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering::SeqCst, fence};
 
 use crossbeam_channel::{Receiver, Sender, TrySendError};
+use crossbeam_utils::CachePadded;
 use parking_lot::Mutex;
 
 use super::wait::{Poll, Tid, WaitList, Waker};
@@ -43,9 +44,12 @@ pub struct Queue {
     pub maxsize: i64,
     channel: Option<(Sender<Value>, Receiver<Value>)>,
     items: Mutex<Vec<Value>>,
-    unfinished: AtomicI64,
+    /// Written by every `put`: on its own cache line, so the consumer's reads of the rest
+    /// do not keep taking it from the producer.
+    unfinished: CachePadded<AtomicI64>,
     waits: Mutex<Waits>,
-    nwaiters: AtomicUsize,
+    /// Read by every `put` and `get`, written only when a waiter comes or goes.
+    nwaiters: CachePadded<AtomicUsize>,
     less: LessThan,
 }
 
@@ -64,9 +68,9 @@ impl Queue {
             maxsize,
             channel,
             items: Mutex::new(Vec::new()),
-            unfinished: AtomicI64::new(0),
+            unfinished: CachePadded::new(AtomicI64::new(0)),
             waits: Mutex::new(Waits::default()),
-            nwaiters: AtomicUsize::new(0),
+            nwaiters: CachePadded::new(AtomicUsize::new(0)),
             less,
         }
     }
@@ -114,25 +118,50 @@ impl Queue {
         }
     }
 
-    fn try_put(&self, item: Value) -> Result<Result<(), Value>, Exc> {
+    /// `put` of a FIFO queue when there is room now; gives the item back otherwise (and
+    /// for the other orders). The interpreter's fast path, and the channel case of every
+    /// `put`.
+    pub fn put_now(&self, item: Value) -> Result<(), Value> {
+        let Some((tx, _)) = &self.channel else {
+            return Err(item);
+        };
         self.unfinished.fetch_add(1, SeqCst);
-        let result = match &self.channel {
-            Some((tx, _)) => match tx.try_send(item) {
-                Ok(()) => Ok(()),
-                Err(TrySendError::Full(v) | TrySendError::Disconnected(v)) => Err(v),
-            },
-            None => {
-                let mut items = self.items.lock();
-                if self.maxsize > 0 && items.len() as i64 >= self.maxsize {
-                    Err(item)
+        match tx.try_send(item) {
+            Ok(()) => {
+                self.notify(|w| w.not_empty.wake_one());
+                Ok(())
+            }
+            Err(TrySendError::Full(v) | TrySendError::Disconnected(v)) => {
+                self.unfinished.fetch_sub(1, SeqCst);
+                Err(v)
+            }
+        }
+    }
+
+    /// `get` of a FIFO queue when an item is there now (`None` otherwise, and for the
+    /// other orders): the interpreter's fast path, and the channel case of every `get`.
+    pub fn get_now(&self) -> Option<Value> {
+        let item = self.channel.as_ref()?.1.try_recv().ok()?;
+        self.notify(|w| w.not_full.wake_one());
+        Some(item)
+    }
+
+    fn try_put(&self, item: Value) -> Result<Result<(), Value>, Exc> {
+        if self.channel.is_some() {
+            return Ok(self.put_now(item));
+        }
+        self.unfinished.fetch_add(1, SeqCst);
+        let result = {
+            let mut items = self.items.lock();
+            if self.maxsize > 0 && items.len() as i64 >= self.maxsize {
+                Err(item)
+            } else {
+                if self.order == Order::Priority {
+                    heap_push(&mut items, item, self.less)?;
                 } else {
-                    if self.order == Order::Priority {
-                        heap_push(&mut items, item, self.less)?;
-                    } else {
-                        items.push(item);
-                    }
-                    Ok(())
+                    items.push(item);
                 }
+                Ok(())
             }
         };
         if result.is_err() {
@@ -144,14 +173,14 @@ impl Queue {
     }
 
     fn try_get(&self) -> Result<Option<Value>, Exc> {
-        let item = match &self.channel {
-            Some((_, rx)) => rx.try_recv().ok(),
-            None => {
-                let mut items = self.items.lock();
-                match self.order {
-                    Order::Priority => heap_pop(&mut items, self.less)?,
-                    _ => items.pop(),
-                }
+        if self.channel.is_some() {
+            return Ok(self.get_now());
+        }
+        let item = {
+            let mut items = self.items.lock();
+            match self.order {
+                Order::Priority => heap_pop(&mut items, self.less)?,
+                _ => items.pop(),
             }
         };
         if item.is_some() {

@@ -222,6 +222,62 @@ const SPINS: u32 = 24;
 /// by a yield of the CPU.
 const BACKOFF_STEPS: u32 = 7;
 
+/// Free mode's waiting between polls before a thread parks: exponentially longer pauses,
+/// so that a waiter does not keep pulling the object's cache lines away from the thread
+/// that is about to let it go on, then yields of the CPU, so that on a crowded machine the
+/// threads that can make progress run.
+#[derive(Default)]
+pub struct Backoff {
+    polls: u32,
+}
+
+impl Backoff {
+    /// Waits before the next poll; false once the polls are used up and the thread should
+    /// park instead.
+    #[inline]
+    pub fn snooze(&mut self) -> bool {
+        if self.polls >= SPINS {
+            return false;
+        }
+        self.polls += 1;
+        if self.polls <= BACKOFF_STEPS {
+            for _ in 0..1u32 << self.polls {
+                std::hint::spin_loop();
+            }
+        } else {
+            std::thread::yield_now();
+        }
+        true
+    }
+
+    /// True once the polls are used up.
+    pub fn done(&self) -> bool {
+        self.polls >= SPINS
+    }
+
+    /// True before the first wait.
+    pub fn first(&self) -> bool {
+        self.polls == 0
+    }
+}
+
+/// Retries `attempt` with [`Backoff`] until it gives a value, or gives up (`None`) where a
+/// thread would park: free mode's fast path for a call that another thread is about to make
+/// possible (a queue's other side, a lock's holder), without entering the full blocking
+/// call, whose binding and bookkeeping cost far more than the wait itself.
+#[inline]
+pub fn spin_briefly<T>(mut attempt: impl FnMut() -> Option<T>) -> Option<T> {
+    let mut backoff = Backoff::default();
+    loop {
+        if let Some(v) = attempt() {
+            return Some(v);
+        }
+        if !backoff.snooze() {
+            return None;
+        }
+    }
+}
+
 impl Ctx<'_> {
     /// Runs a blocking operation to completion (free mode) or polls it once, registered
     /// for wake-ups (seeded mode). `poll(cx, register)` must register the waker in its
@@ -247,31 +303,20 @@ impl Ctx<'_> {
                 }
             };
         }
-        let mut spins = 0;
+        let mut backoff = Backoff::default();
         let mut blocked = false;
         loop {
-            if let Poll::Ready(v) = poll(self, spins >= SPINS) {
+            if let Poll::Ready(v) = poll(self, backoff.done()) {
                 if blocked {
                     self.host.set_blocked(self.tid, None);
                 }
                 return Poll::Ready(v);
             }
-            if cfg!(feature = "trace") && spins == 0 && self.world.tracer().is_some() {
+            if cfg!(feature = "trace") && backoff.first() && self.world.tracer().is_some() {
                 // Traced: the call blocked, even if it only spins until it can go on.
                 self.trace_block(&info());
             }
-            if spins < SPINS {
-                // Back off exponentially between polls, so a waiter does not keep pulling
-                // the object's cache lines away from the thread that is about to release
-                // it; yield the CPU once the pauses are long.
-                spins += 1;
-                if spins <= BACKOFF_STEPS {
-                    for _ in 0..1u32 << spins {
-                        std::hint::spin_loop();
-                    }
-                } else {
-                    std::thread::yield_now();
-                }
+            if backoff.snooze() {
                 continue;
             }
             let now_info = info();

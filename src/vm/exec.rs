@@ -77,21 +77,22 @@ impl Task {
         Ok(args)
     }
 
-    /// Finishes a call whose callee and `n` operands are on the stack.
-    fn finish_call(&mut self, n: usize, called: Called) -> Result<Flow, Exc> {
+    /// Finishes a call that leaves `taken` items on the stack (its callee, if pushed, and
+    /// its operands).
+    fn finish_call(&mut self, taken: usize, called: Called) -> Result<Flow, Exc> {
         if !matches!(called, Called::Pending) {
             self.op.clear();
         }
         match called {
             Called::Pending => Ok(Flow::Pending),
             Called::Value(v) => {
-                let len = self.stack.len() - n - 1;
+                let len = self.stack.len() - taken;
                 self.stack.truncate(len);
                 self.stack.push(v);
                 Ok(Flow::Next)
             }
             Called::Enter(f, args) => {
-                let len = self.stack.len() - n - 1;
+                let len = self.stack.len() - taken;
                 self.stack.truncate(len);
                 self.push_frame(&f, args)?;
                 Ok(Flow::Next)
@@ -457,7 +458,7 @@ impl Task {
                 let callee = self.stack[self.stack.len() - n - 1].clone();
                 let args = self.collect_args(shape)?;
                 let called = self.call_value(host, callee, args)?;
-                return self.finish_call(n, called);
+                return self.finish_call(n + 1, called);
             }
             Op::CallMethod(i, shape) => {
                 let name = frame.code.names[i as usize].clone();
@@ -465,6 +466,15 @@ impl Task {
                 let n = self.operand_count(shape);
                 let receiver = self.stack[self.stack.len() - n - 1].clone();
                 let args = self.collect_args(shape)?;
+                let called = self.call_method(host, &receiver, &name, args, internal)?;
+                return self.finish_call(n + 1, called);
+            }
+            Op::CallMethodGlobal { global, name, args } => {
+                let name = frame.code.names[name as usize].clone();
+                let internal = frame.code.internal;
+                let receiver = self.world.global(global);
+                let args = self.collect_args(CallShape::positional(args))?;
+                let n = args.pos.len();
                 let called = self.call_method(host, &receiver, &name, args, internal)?;
                 return self.finish_call(n, called);
             }
@@ -481,7 +491,7 @@ impl Task {
                 };
                 let args = self.collect_args(shape)?;
                 let thread = self.spawn(host, target, args)?;
-                return self.finish_call(n, Called::Value(thread));
+                return self.finish_call(n + 1, Called::Value(thread));
             }
             Op::MakeFunction { code, defaults } => {
                 let code = frame.code.children[code as usize].clone();

@@ -9,9 +9,10 @@
 
 use super::exc::Exc;
 use super::task::{Handler, Step, Task};
-use super::value::{IterState, Value, pop_int};
+use super::value::{IterState, Value, pop_bool, pop_int, push_bool, push_copy};
 use crate::compile::code::Op;
 use crate::sync::Body;
+use crate::sync::wait::spin_briefly;
 use crate::syntax::ast::{BinOp, CmpOp};
 
 /// Backward jumps one seeded step may take without a visible step (see
@@ -92,9 +93,12 @@ impl Task {
         }
         loop {
             match ops[*pc] {
-                Op::Const(i) => stack.push(consts[i as usize].clone()),
+                Op::Const(i) => push_copy(stack, &consts[i as usize]),
                 Op::LoadLocal(i) => match &locals[i as usize] {
-                    Some(v) => stack.push(v.clone()),
+                    // Scalars are copied field by field: a local integer is often just
+                    // updated in place, and reading it back whole would stall (see
+                    // `push_int`).
+                    Some(v) => push_copy(stack, v),
                     None => return Exit::Slow,
                 },
                 Op::StoreLocal(i) => match pop_int(stack) {
@@ -141,10 +145,9 @@ impl Task {
                     continue;
                 }
                 Op::JumpIfFalse(t) | Op::JumpIfTrue(t) => {
-                    let Some(&Value::Bool(b)) = stack.last() else {
+                    let Some(b) = pop_bool(stack) else {
                         return Exit::Slow;
                     };
-                    stack.pop();
                     if b == matches!(ops[*pc], Op::JumpIfTrue(_)) {
                         *pc = t as usize;
                         continue;
@@ -165,25 +168,40 @@ impl Task {
                 }
                 Op::Binary(b) => {
                     let n = stack.len();
-                    let (Value::Int(x), Value::Int(y)) = (&stack[n - 2], &stack[n - 1]) else {
+                    let (&Value::Int(x), &Value::Int(y)) = (&stack[n - 2], &stack[n - 1]) else {
                         return Exit::Slow;
                     };
-                    let Some(r) = int_arith(b, *x, *y) else {
+                    let Some(r) = int_arith(b, x, y) else {
                         return Exit::Slow;
                     };
-                    stack.pop();
-                    stack[n - 2] = Value::Int(r);
+                    // In place, field by field (see `push_int`).
+                    pop_int(stack);
+                    if let Value::Int(slot) = &mut stack[n - 2] {
+                        *slot = r;
+                    }
                 }
                 Op::Compare(c) => {
                     let n = stack.len();
-                    let (Value::Int(x), Value::Int(y)) = (&stack[n - 2], &stack[n - 1]) else {
-                        return Exit::Slow;
+                    let r = match (&stack[n - 2], &stack[n - 1]) {
+                        (&Value::Int(x), &Value::Int(y)) => {
+                            let Some(r) = int_compare(c, x, y) else {
+                                return Exit::Slow;
+                            };
+                            pop_int(stack);
+                            pop_int(stack);
+                            r
+                        }
+                        // `x is None`, `x is not None`: None is one value, so identity is
+                        // its variant.
+                        (x, Value::None) if matches!(c, CmpOp::Is | CmpOp::IsNot) => {
+                            let r = matches!(x, Value::None) == (c == CmpOp::Is);
+                            stack.truncate(n - 2);
+                            r
+                        }
+                        _ => return Exit::Slow,
                     };
-                    let Some(r) = int_compare(c, *x, *y) else {
-                        return Exit::Slow;
-                    };
-                    stack.pop();
-                    stack[n - 2] = Value::Bool(r);
+                    // Built in its slot (see `push_int`).
+                    push_bool(stack, r);
                 }
                 Op::ForIterStore { exit, slot } => {
                     let Some(Value::Iter(it)) = stack.last_mut() else {
@@ -215,6 +233,15 @@ impl Task {
                 Op::PopBlock => {
                     frame.handlers.pop();
                 }
+                Op::CallMethodGlobal { global, name, args } if !TRACE && !stop_at_visible => {
+                    // Free mode: a call that completes at once needs no binding or context.
+                    let Some(Value::Object(o)) = world.globals[global as usize].get() else {
+                        return Exit::Slow;
+                    };
+                    if !o.call_now(&code.names[name as usize], args, stack) {
+                        return Exit::Slow;
+                    }
+                }
                 Op::EnterWithGlobal(_) | Op::ExitWithGlobal(_) if TRACE => return Exit::Slow,
                 Op::EnterWithGlobal(g) => {
                     let Some(Value::Object(o)) = world.globals[g as usize].get() else {
@@ -226,7 +253,16 @@ impl Task {
                     if stop_at_visible && *took_step {
                         return Exit::Stop(Step::Ran);
                     }
-                    if !l.try_acquire(*tid) {
+                    // Free mode: the holder is likely about to release it, so spin a
+                    // little before the full blocking acquire. Seeded, nobody else runs
+                    // meanwhile.
+                    let acquire = || l.try_acquire(*tid).then_some(());
+                    let got = if stop_at_visible {
+                        acquire().is_some()
+                    } else {
+                        spin_briefly(acquire).is_some()
+                    };
+                    if !got {
                         return Exit::Slow;
                     }
                     *took_step = true;

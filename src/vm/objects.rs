@@ -418,11 +418,11 @@ impl Task {
                     ObjectKind::LifoQueue => crate::sync::queue::Order::Lifo,
                     _ => crate::sync::queue::Order::Priority,
                 };
-                Body::Queue(crate::sync::queue::Queue::new(
+                Body::Queue(Box::new(crate::sync::queue::Queue::new(
                     order,
                     int(0, 0)?,
                     super::ops::less_than,
-                ))
+                )))
             }
             ObjectKind::Local => Body::Local(Default::default()),
             ObjectKind::Pool => {

@@ -257,6 +257,10 @@ impl Task {
             | Op::EnterWithGlobal(_)
             | Op::ExitWithGlobal(_) => true,
             Op::EnterWith | Op::ExitWith => matches!(self.stack.last(), Some(Value::Object(_))),
+            Op::CallMethodGlobal { global, .. } => matches!(
+                self.world.globals[global as usize].get(),
+                Some(Value::Object(_))
+            ),
             Op::CallMethod(_, shape) => {
                 let n = self.operand_count(shape);
                 matches!(

@@ -90,6 +90,16 @@ impl Task {
                     .flatten();
                 self.method_pre(o, name, first)
             }
+            Op::CallMethodGlobal { global, name, args } => {
+                let Value::Object(o) = self.world.global(global) else {
+                    return Pre::Nothing;
+                };
+                let name = &self.frames.last().expect("a frame").code.names[name as usize];
+                let first = (args > 0)
+                    .then(|| top(args as usize - 1).cloned())
+                    .flatten();
+                self.method_pre(&o, name, first)
+            }
             Op::Call(shape) => {
                 let n = self.operand_count(shape);
                 match top(n) {

@@ -353,11 +353,46 @@ fn hash_value<H: Hasher>(v: &Value, state: &mut H) {
 /// 16-byte block, which the store buffer cannot forward: a stall of a dozen cycles, a
 /// fifth of a racing loop's time. Here the vector grows first and the value is then
 /// written where it belongs.
-#[inline(always)]
+///
+/// Not inlined: where several pushes meet in one function, the compiler merges them into one
+/// copy from a shared temporary, which brings the stall back.
+#[inline(never)]
 pub fn push_int(stack: &mut Vec<Value>, n: i64) {
     stack.reserve(1);
     let len = stack.len();
     stack.spare_capacity_mut()[0].write(Value::Int(n));
+    // SAFETY: the element at `len`, within the capacity just reserved, was initialised.
+    unsafe { stack.set_len(len + 1) };
+}
+
+/// Pushes a copy of `v`, building integers, bools and None straight in their slot (see
+/// [`push_int`]): the fast loop's loads of locals and constants.
+#[inline(always)]
+pub fn push_copy(stack: &mut Vec<Value>, v: &Value) {
+    match *v {
+        Value::Int(n) => push_int(stack, n),
+        Value::Bool(b) => push_bool(stack, b),
+        Value::None => push_none(stack),
+        _ => stack.push(v.clone()),
+    }
+}
+
+/// Pushes `Value::None` built straight in its slot (see [`push_int`]).
+#[inline(never)]
+pub fn push_none(stack: &mut Vec<Value>) {
+    stack.reserve(1);
+    let len = stack.len();
+    stack.spare_capacity_mut()[0].write(Value::None);
+    // SAFETY: the element at `len`, within the capacity just reserved, was initialised.
+    unsafe { stack.set_len(len + 1) };
+}
+
+/// Pushes `Value::Bool(b)` built straight in its slot (see [`push_int`]).
+#[inline(never)]
+pub fn push_bool(stack: &mut Vec<Value>, b: bool) {
+    stack.reserve(1);
+    let len = stack.len();
+    stack.spare_capacity_mut()[0].write(Value::Bool(b));
     // SAFETY: the element at `len`, within the capacity just reserved, was initialised.
     unsafe { stack.set_len(len + 1) };
 }
@@ -374,6 +409,19 @@ pub fn pop_int(stack: &mut Vec<Value>) -> Option<i64> {
     // nothing, so not dropping it loses nothing.
     unsafe { stack.set_len(stack.len() - 1) };
     Some(n)
+}
+
+/// Pops the top of an operand stack when it is a bool, reading only the bool and without
+/// the general drop code (see [`pop_int`]).
+#[inline(always)]
+pub fn pop_bool(stack: &mut Vec<Value>) -> Option<bool> {
+    let Some(&Value::Bool(b)) = stack.last() else {
+        return None;
+    };
+    // SAFETY: the length shrinks by one; the element left behind is a bool, which owns
+    // nothing, so not dropping it loses nothing.
+    unsafe { stack.set_len(stack.len() - 1) };
+    Some(b)
 }
 
 #[cfg(test)]
@@ -397,5 +445,28 @@ mod tests {
         }
         assert_eq!(pop_int(&mut stack), Some(7));
         assert_eq!(pop_int(&mut stack), None);
+    }
+
+    #[test]
+    fn scalars_are_copied_in_place_and_bools_pop_without_a_drop() {
+        let mut stack = Vec::new();
+        let list = Value::list(vec![Value::Int(1)]);
+        for v in [Value::Int(3), Value::Bool(true), Value::None, list.clone()] {
+            push_copy(&mut stack, &v);
+        }
+        assert_eq!(stack.len(), 4);
+        assert!(
+            stack[3].is(&list),
+            "other values are cloned (the same list)"
+        );
+        assert!(matches!(stack[2], Value::None));
+        stack.truncate(2);
+        assert_eq!(pop_int(&mut stack), None, "a bool is not an integer");
+        assert_eq!(pop_bool(&mut stack), Some(true));
+        assert_eq!(pop_bool(&mut stack), None, "an integer is not a bool");
+        push_bool(&mut stack, false);
+        assert_eq!(pop_bool(&mut stack), Some(false));
+        assert_eq!(pop_int(&mut stack), Some(3));
+        assert!(stack.is_empty());
     }
 }
