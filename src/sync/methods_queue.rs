@@ -4,31 +4,46 @@ use std::sync::Arc;
 
 use super::methods::{arg, wait_info};
 use super::queue::{Queue, check_timeout};
-use super::wait::{Ctx, OpState, Outcome, spin_briefly};
+use super::wait::{Backoff, Ctx, OpState, Outcome, spin_briefly};
 use super::{Body, Object};
 use crate::vm::exc::Exc;
-use crate::vm::value::Value;
+use crate::vm::value::{Value, push_none};
 
 /// Runs `q.name(...)` with `args` positional arguments on top of `stack` when it can
 /// complete at once (a `put` with room, a `get` with an item), replacing the arguments with
 /// its result; false, with `stack` untouched, when [`call`] must run it. Free mode's fast
 /// path: no argument binding, no dispatch by name through every kind.
 pub fn call_now(q: &Queue, name: &str, args: u16, stack: &mut Vec<Value>) -> bool {
-    // While this side waits, the other can move about as many items as the queue holds.
+    // While this side waits, the other can move about as many items as the queue holds:
+    // waiting for several at a time keeps the two sides from taking the queue's cache lines
+    // from each other at every item.
+    let skip = match q.maxsize {
+        n if n > 0 => (n.min(16) as u32).ilog2(),
+        _ => 4,
+    };
     match (name, args) {
         ("put", 1) => {
-            let mut item = stack.pop();
-            let put = spin_briefly(|| match q.put_now(item.take()?) {
-                Ok(()) => Some(()),
-                Err(back) => {
-                    item = Some(back);
-                    None
+            let Some(mut item) = stack.pop() else {
+                return false;
+            };
+            // The item moves between tries, never through an `Option`: each extra copy
+            // of a value written in parts stalls (see `push_int`).
+            let mut backoff = Backoff::skipping(skip);
+            loop {
+                match q.put_now(item) {
+                    Ok(()) => {
+                        push_none(stack);
+                        return true;
+                    }
+                    Err(back) if backoff.snooze() => item = back,
+                    Err(back) => {
+                        stack.push(back);
+                        return false;
+                    }
                 }
-            });
-            stack.push(item.unwrap_or(Value::None));
-            put.is_some()
+            }
         }
-        ("get", 0) => match spin_briefly(|| q.get_now()) {
+        ("get", 0) => match spin_briefly(skip, || q.get_now()) {
             Some(v) => {
                 stack.push(v);
                 true

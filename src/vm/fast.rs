@@ -79,27 +79,52 @@ impl Task {
         };
         let code = &*frame.code;
         let (ops, consts) = (&code.ops[..], &code.consts[..]);
-        let pc = &mut frame.pc;
+        // The program counter lives in a register while the loop runs; every way out
+        // writes it back (a counter kept in the frame would go through memory at every
+        // instruction).
+        let mut pc = frame.pc;
+        macro_rules! leave {
+            ($exit:expr) => {{
+                frame.pc = pc;
+                return $exit;
+            }};
+        }
         let locals = &mut frame.locals;
         macro_rules! visible {
             () => {
                 if stop_at_visible {
                     if *took_step {
-                        return Exit::Stop(Step::Ran);
+                        leave!(Exit::Stop(Step::Ran));
                     }
                     *took_step = true;
                 }
             };
         }
+        // `ExitWithGlobal(g)` on a lock (`pc` at it), or back to `exec` for anything else.
+        macro_rules! release_global {
+            ($g:expr) => {{
+                let Some(Value::Object(o)) = world.globals[$g as usize].get() else {
+                    leave!(Exit::Slow);
+                };
+                let Body::Lock(l) = &o.body else {
+                    leave!(Exit::Slow);
+                };
+                visible!();
+                if let Err(e) = l.release() {
+                    pc += 1;
+                    leave!(Exit::Raise(e));
+                }
+            }};
+        }
         loop {
-            match ops[*pc] {
+            match ops[pc] {
                 Op::Const(i) => push_copy(stack, &consts[i as usize]),
                 Op::LoadLocal(i) => match &locals[i as usize] {
                     // Scalars are copied field by field: a local integer is often just
                     // updated in place, and reading it back whole would stall (see
                     // `push_int`).
                     Some(v) => push_copy(stack, v),
-                    None => return Exit::Slow,
+                    None => leave!(Exit::Slow),
                 },
                 Op::StoreLocal(i) => match pop_int(stack) {
                     // Integers are moved field by field: the top was often just updated
@@ -115,14 +140,14 @@ impl Task {
                 },
                 Op::LoadShared(i) => {
                     if TRACE {
-                        return Exit::Slow;
+                        leave!(Exit::Slow);
                     }
                     visible!();
                     world.shared[i as usize].push_onto(stack);
                 }
                 Op::StoreShared(i) => {
                     if TRACE {
-                        return Exit::Slow;
+                        leave!(Exit::Slow);
                     }
                     visible!();
                     let cell = &world.shared[i as usize];
@@ -135,21 +160,21 @@ impl Task {
                     stack.pop();
                 }
                 Op::Jump(t) => {
-                    if stop_at_visible && (t as usize) <= *pc {
+                    if stop_at_visible && (t as usize) <= pc {
                         if *budget == 0 {
-                            return Exit::Stop(Step::Ran);
+                            leave!(Exit::Stop(Step::Ran));
                         }
                         *budget -= 1;
                     }
-                    *pc = t as usize;
+                    pc = t as usize;
                     continue;
                 }
                 Op::JumpIfFalse(t) | Op::JumpIfTrue(t) => {
                     let Some(b) = pop_bool(stack) else {
-                        return Exit::Slow;
+                        leave!(Exit::Slow);
                     };
-                    if b == matches!(ops[*pc], Op::JumpIfTrue(_)) {
-                        *pc = t as usize;
+                    if b == matches!(ops[pc], Op::JumpIfTrue(_)) {
+                        pc = t as usize;
                         continue;
                     }
                 }
@@ -157,22 +182,22 @@ impl Task {
                     let (Some(Value::Int(x)), Value::Int(y)) =
                         (stack.last_mut(), &consts[c as usize])
                     else {
-                        return Exit::Slow;
+                        leave!(Exit::Slow);
                     };
                     let Some(r) = int_arith(b, *x, *y) else {
-                        return Exit::Slow;
+                        leave!(Exit::Slow);
                     };
                     *x = r;
                     // The `Binary` this was fused from is skipped.
-                    *pc += 1;
+                    pc += 1;
                 }
                 Op::Binary(b) => {
                     let n = stack.len();
                     let (&Value::Int(x), &Value::Int(y)) = (&stack[n - 2], &stack[n - 1]) else {
-                        return Exit::Slow;
+                        leave!(Exit::Slow);
                     };
                     let Some(r) = int_arith(b, x, y) else {
-                        return Exit::Slow;
+                        leave!(Exit::Slow);
                     };
                     // In place, field by field (see `push_int`).
                     pop_int(stack);
@@ -185,7 +210,7 @@ impl Task {
                     let r = match (&stack[n - 2], &stack[n - 1]) {
                         (&Value::Int(x), &Value::Int(y)) => {
                             let Some(r) = int_compare(c, x, y) else {
-                                return Exit::Slow;
+                                leave!(Exit::Slow);
                             };
                             pop_int(stack);
                             pop_int(stack);
@@ -198,17 +223,17 @@ impl Task {
                             stack.truncate(n - 2);
                             r
                         }
-                        _ => return Exit::Slow,
+                        _ => leave!(Exit::Slow),
                     };
                     // Built in its slot (see `push_int`).
                     push_bool(stack, r);
                 }
                 Op::ForIterStore { exit, slot } => {
                     let Some(Value::Iter(it)) = stack.last_mut() else {
-                        return Exit::Slow;
+                        leave!(Exit::Slow);
                     };
                     let IterState::Range(cur, stop, step) = &mut **it else {
-                        return Exit::Slow;
+                        leave!(Exit::Slow);
                     };
                     if (*step > 0 && *cur < *stop) || (*step < 0 && *cur > *stop) {
                         let v = *cur;
@@ -218,10 +243,10 @@ impl Task {
                             other => *other = Some(Value::Int(v)),
                         }
                         // The `StoreLocal` this was fused with is skipped.
-                        *pc += 1;
+                        pc += 1;
                     } else {
                         stack.pop();
-                        *pc = exit as usize;
+                        pc = exit as usize;
                         continue;
                     }
                 }
@@ -232,26 +257,32 @@ impl Task {
                 }),
                 Op::PopBlock => {
                     frame.handlers.pop();
+                    // The end of `with LOCK`: the release that follows is done here, saving
+                    // a dispatch.
+                    if let Some(&Op::ExitWithGlobal(g)) = ops.get(pc + 1) {
+                        pc += 1;
+                        release_global!(g);
+                    }
                 }
                 Op::CallMethodGlobal { global, name, args } if !TRACE && !stop_at_visible => {
                     // Free mode: a call that completes at once needs no binding or context.
                     let Some(Value::Object(o)) = world.globals[global as usize].get() else {
-                        return Exit::Slow;
+                        leave!(Exit::Slow);
                     };
                     if !o.call_now(&code.names[name as usize], args, stack) {
-                        return Exit::Slow;
+                        leave!(Exit::Slow);
                     }
                 }
-                Op::EnterWithGlobal(_) | Op::ExitWithGlobal(_) if TRACE => return Exit::Slow,
+                Op::EnterWithGlobal(_) | Op::ExitWithGlobal(_) if TRACE => leave!(Exit::Slow),
                 Op::EnterWithGlobal(g) => {
                     let Some(Value::Object(o)) = world.globals[g as usize].get() else {
-                        return Exit::Slow;
+                        leave!(Exit::Slow);
                     };
                     let Body::Lock(l) = &o.body else {
-                        return Exit::Slow;
+                        leave!(Exit::Slow);
                     };
                     if stop_at_visible && *took_step {
-                        return Exit::Stop(Step::Ran);
+                        leave!(Exit::Stop(Step::Ran));
                     }
                     // Free mode: the holder is likely about to release it, so spin a
                     // little before the full blocking acquire. Seeded, nobody else runs
@@ -260,29 +291,27 @@ impl Task {
                     let got = if stop_at_visible {
                         acquire().is_some()
                     } else {
-                        spin_briefly(acquire).is_some()
+                        spin_briefly(0, acquire).is_some()
                     };
                     if !got {
-                        return Exit::Slow;
+                        leave!(Exit::Slow);
                     }
                     *took_step = true;
-                }
-                Op::ExitWithGlobal(g) => {
-                    let Some(Value::Object(o)) = world.globals[g as usize].get() else {
-                        return Exit::Slow;
-                    };
-                    let Body::Lock(l) = &o.body else {
-                        return Exit::Slow;
-                    };
-                    visible!();
-                    if let Err(e) = l.release() {
-                        *pc += 1;
-                        return Exit::Raise(e);
+                    // The handler set-up that follows `with LOCK` is done here, saving a
+                    // dispatch.
+                    if let Some(&Op::SetupExcept(t)) = ops.get(pc + 1) {
+                        pc += 1;
+                        frame.handlers.push(Handler {
+                            target: t,
+                            depth: stack.len(),
+                            handling: frame.handling.len(),
+                        });
                     }
                 }
-                _ => return Exit::Slow,
+                Op::ExitWithGlobal(g) => release_global!(g),
+                _ => leave!(Exit::Slow),
             }
-            *pc += 1;
+            pc += 1;
         }
     }
 }
