@@ -513,8 +513,9 @@ impl<'m> Compiler<'m> {
 }
 
 /// Local rewrites that keep behaviour and visible steps but run fewer instructions:
-/// jumps to jumps go straight to the end, `Const` + `Binary` and `ForIter` + `StoreLocal`
-/// become one instruction. Instructions are replaced in place (by `Jump` to the next one
+/// jumps to jumps go straight to the end; `Const` + `Binary`, `Const` + `Compare`,
+/// `StoreLocal` + `LoadLocal` of the same slot and `ForIter` + `StoreLocal` become one
+/// instruction. Instructions are replaced in place (by `Jump` to the next one
 /// where one disappears) so that no jump target moves.
 fn peephole(code: &mut Code) {
     let n = code.ops.len();
@@ -546,9 +547,18 @@ fn peephole(code: &mut Code) {
                 code.ops[i] = Op::Jump(t);
             }
             Op::Const(c) if i + 1 < n && !target[i + 1] => {
-                if let Op::Binary(b) = code.ops[i + 1] {
-                    code.ops[i] = Op::BinaryConst(b, c);
-                    code.spans[i] = code.spans[i + 1];
+                let fused = match code.ops[i + 1] {
+                    Op::Binary(b) => Op::BinaryConst(b, c),
+                    Op::Compare(cmp) => Op::CompareConst(cmp, c),
+                    _ => continue,
+                };
+                code.ops[i] = fused;
+                code.spans[i] = code.spans[i + 1];
+                code.ops[i + 1] = Op::Jump(i as u32 + 2);
+            }
+            Op::StoreLocal(slot) if i + 1 < n && !target[i + 1] => {
+                if code.ops[i + 1] == Op::LoadLocal(slot) {
+                    code.ops[i] = Op::StoreLocalKeep(slot);
                     code.ops[i + 1] = Op::Jump(i as u32 + 2);
                 }
             }

@@ -24,6 +24,9 @@ pub enum Op {
     LoadLocal(u32),
     /// Pop into local slot `i`.
     StoreLocal(u32),
+    /// Copy the top into local slot `i`, keeping it (a peephole form of `StoreLocal` +
+    /// `LoadLocal` of the same slot: `x = f()` followed by a use of `x`).
+    StoreLocalKeep(u32),
     /// Unbind local slot `i` (`del x`).
     DelLocal(u32),
     /// Push the value of own cell `i` (a local that lambdas capture).
@@ -64,6 +67,8 @@ pub enum Op {
     BinaryConst(BinOp, u32),
     /// Pop two, push `a op b`.
     Compare(CmpOp),
+    /// Replace the top `a` with `a op consts[i]` (a peephole form of `Const` + `Compare`).
+    CompareConst(CmpOp, u32),
     /// Continue at `pc`.
     Jump(u32),
     /// Pop; continue at `pc` when false.

@@ -127,6 +127,12 @@ impl Task {
                 let v = self.stack.pop().expect("a value");
                 self.frames.last_mut().expect("a frame").locals[i as usize] = Some(v);
             }
+            Op::StoreLocalKeep(i) => {
+                // Fused with the `LoadLocal` after it, which is skipped.
+                frame.pc += 1;
+                let v = self.top().clone();
+                self.frames.last_mut().expect("a frame").locals[i as usize] = Some(v);
+            }
             Op::DelLocal(i) => frame.locals[i as usize] = None,
             Op::LoadCell(i) | Op::LoadFree(i) => {
                 let at = if let Op::LoadFree(_) = op {
@@ -292,6 +298,13 @@ impl Task {
             }
             Op::Compare(c) => {
                 let r = self.pop();
+                let l = self.pop();
+                self.stack.push(ops::compare(c, &l, &r)?);
+            }
+            Op::CompareConst(c, k) => {
+                // Fused with the `Compare` after it, which is skipped.
+                frame.pc += 1;
+                let r = frame.code.consts[k as usize].clone();
                 let l = self.pop();
                 self.stack.push(ops::compare(c, &l, &r)?);
             }

@@ -205,6 +205,38 @@ impl Task {
                         *slot = r;
                     }
                 }
+                Op::CompareConst(c, k) => {
+                    let Some(top) = stack.last() else {
+                        leave!(Exit::Slow);
+                    };
+                    let r = match (top, &consts[k as usize]) {
+                        (&Value::Int(x), &Value::Int(y)) => {
+                            let Some(r) = int_compare(c, x, y) else {
+                                leave!(Exit::Slow);
+                            };
+                            pop_int(stack);
+                            r
+                        }
+                        (x, Value::None) if matches!(c, CmpOp::Is | CmpOp::IsNot) => {
+                            let r = matches!(x, Value::None) == (c == CmpOp::Is);
+                            stack.pop();
+                            r
+                        }
+                        _ => leave!(Exit::Slow),
+                    };
+                    push_bool(stack, r);
+                    // The `Compare` this was fused from is skipped.
+                    pc += 1;
+                }
+                Op::StoreLocalKeep(i) => {
+                    match (stack.last(), &mut locals[i as usize]) {
+                        (Some(&Value::Int(v)), Some(Value::Int(x))) => *x = v,
+                        (Some(v), slot) => *slot = Some(v.clone()),
+                        (None, _) => leave!(Exit::Slow),
+                    }
+                    // The `LoadLocal` this was fused from is skipped.
+                    pc += 1;
+                }
                 Op::Compare(c) => {
                     let n = stack.len();
                     let r = match (&stack[n - 2], &stack[n - 1]) {
