@@ -556,11 +556,11 @@ fn peephole(code: &mut Code) {
                 code.spans[i] = code.spans[i + 1];
                 code.ops[i + 1] = Op::Jump(i as u32 + 2);
             }
-            Op::StoreLocal(slot) if i + 1 < n && !target[i + 1] => {
-                if code.ops[i + 1] == Op::LoadLocal(slot) {
-                    code.ops[i] = Op::StoreLocalKeep(slot);
-                    code.ops[i + 1] = Op::Jump(i as u32 + 2);
-                }
+            Op::StoreLocal(slot)
+                if i + 1 < n && !target[i + 1] && code.ops[i + 1] == Op::LoadLocal(slot) =>
+            {
+                code.ops[i] = Op::StoreLocalKeep(slot);
+                code.ops[i + 1] = Op::Jump(i as u32 + 2);
             }
             Op::ForIter(exit) if i + 1 < n && !target[i + 1] => {
                 if let Op::StoreLocal(slot) = code.ops[i + 1] {
