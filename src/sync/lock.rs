@@ -4,7 +4,7 @@
 //! compare-and-swap, plus a wait list consulted only under contention. Any thread may
 //! release a plain lock, as in Python; an rlock belongs to its owner and counts.
 
-use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering::SeqCst};
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering::Relaxed, Ordering::SeqCst};
 
 use parking_lot::Mutex;
 
@@ -21,10 +21,17 @@ pub struct Lock {
 
 impl Lock {
     /// Takes the lock if it is free.
+    ///
+    /// A held lock is only read, not written: a waiter polling with a failing
+    /// compare-and-swap would take the lock's cache line from its holder at every poll, and
+    /// the holder would wait for it back to release.
+    #[inline]
     pub fn try_acquire(&self, tid: Tid) -> bool {
-        self.owner
-            .compare_exchange(0, tid + 1, SeqCst, SeqCst)
-            .is_ok()
+        self.owner.load(Relaxed) == 0
+            && self
+                .owner
+                .compare_exchange(0, tid + 1, SeqCst, SeqCst)
+                .is_ok()
     }
 
     /// One poll of a blocking acquire; `Ready(false)` when `deadline` has passed.
