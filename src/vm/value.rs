@@ -346,23 +346,47 @@ fn hash_value<H: Hasher>(v: &Value, state: &mut H) {
     }
 }
 
-/// Pushes `Value::Int(n)` onto an operand stack, built straight in its slot.
-///
-/// `Vec::push` builds its argument in a temporary first (it must survive a possible growth
-/// of the vector), writing the tag and the number apart and then reading them back as one
-/// 16-byte block, which the store buffer cannot forward: a stall of a dozen cycles, a
-/// fifth of a racing loop's time. Here the vector grows first and the value is then
-/// written where it belongs.
-///
-/// Not inlined: where several pushes meet in one function, the compiler merges them into one
-/// copy from a shared temporary, which brings the stall back.
-#[inline(never)]
-pub fn push_int(stack: &mut Vec<Value>, n: i64) {
-    stack.reserve(1);
-    let len = stack.len();
-    stack.spare_capacity_mut()[0].write(Value::Int(n));
-    // SAFETY: the element at `len`, within the capacity just reserved, was initialised.
-    unsafe { stack.set_len(len + 1) };
+/// Defines `fn NAME(stack, ARGS)` pushing `VALUE` built straight in the stack's spare
+/// room. Each is its own function, never inlined, with the value made after the room is
+/// reserved: a value passed in, or several pushes merged by the compiler, would be built
+/// in a temporary and copied whole, which stalls (see [`push_int`]).
+macro_rules! push_scalar {
+    ($(#[$doc:meta])* $name:ident($($arg:ident: $ty:ty),*) => $value:expr) => {
+        $(#[$doc])*
+        #[inline(never)]
+        pub fn $name(stack: &mut Vec<Value>, $($arg: $ty),*) {
+            stack.reserve(1);
+            let len = stack.len();
+            stack.spare_capacity_mut()[0].write($value);
+            // SAFETY: the element at `len`, within the capacity just reserved, was
+            // initialised.
+            unsafe { stack.set_len(len + 1) };
+        }
+    };
+}
+
+push_scalar! {
+    /// Pushes `Value::Int(n)` onto an operand stack, built straight in its slot.
+    ///
+    /// `Vec::push` builds its argument in a temporary first (it must survive a possible growth
+    /// of the vector), writing the tag and the number apart and then reading them back as one
+    /// 16-byte block, which the store buffer cannot forward: a stall of a dozen cycles, a
+    /// fifth of a racing loop's time. Here the vector grows first and the value is then
+    /// written where it belongs.
+    ///
+    /// Not inlined: where several pushes meet in one function, the compiler merges them into one
+    /// copy from a shared temporary, which brings the stall back.
+    push_int(n: i64) => Value::Int(n)
+}
+
+push_scalar! {
+    /// Pushes `Value::None` built straight in its slot (see [`push_int`]).
+    push_none() => Value::None
+}
+
+push_scalar! {
+    /// Pushes `Value::Bool(b)` built straight in its slot (see [`push_int`]).
+    push_bool(b: bool) => Value::Bool(b)
 }
 
 /// Pushes a copy of `v`, building integers, bools and None straight in their slot (see
@@ -377,51 +401,34 @@ pub fn push_copy(stack: &mut Vec<Value>, v: &Value) {
     }
 }
 
-/// Pushes `Value::None` built straight in its slot (see [`push_int`]).
-#[inline(never)]
-pub fn push_none(stack: &mut Vec<Value>) {
-    stack.reserve(1);
-    let len = stack.len();
-    stack.spare_capacity_mut()[0].write(Value::None);
-    // SAFETY: the element at `len`, within the capacity just reserved, was initialised.
-    unsafe { stack.set_len(len + 1) };
-}
-
-/// Pushes `Value::Bool(b)` built straight in its slot (see [`push_int`]).
-#[inline(never)]
-pub fn push_bool(stack: &mut Vec<Value>, b: bool) {
-    stack.reserve(1);
-    let len = stack.len();
-    stack.spare_capacity_mut()[0].write(Value::Bool(b));
-    // SAFETY: the element at `len`, within the capacity just reserved, was initialised.
-    unsafe { stack.set_len(len + 1) };
-}
-
-/// Pops the top of an operand stack when it is an integer, without reading the value back
-/// whole (see [`push_int`]: the number was often just updated in place) and without a call
-/// to the general drop code, which an integer does not need.
-#[inline(always)]
-pub fn pop_int(stack: &mut Vec<Value>) -> Option<i64> {
-    let Some(&Value::Int(n)) = stack.last() else {
-        return None;
+/// Defines `fn NAME(stack) -> Option<T>` popping the top when it is `Value::VARIANT`,
+/// reading only its field and without the general drop code, which a scalar does not need.
+macro_rules! pop_scalar {
+    ($(#[$doc:meta])* $name:ident -> $ty:ty, $variant:ident) => {
+        $(#[$doc])*
+        #[inline(always)]
+        pub fn $name(stack: &mut Vec<Value>) -> Option<$ty> {
+            let Some(&Value::$variant(x)) = stack.last() else {
+                return None;
+            };
+            // SAFETY: the length shrinks by one; the element left behind is a scalar, which
+            // owns nothing, so not dropping it loses nothing.
+            unsafe { stack.set_len(stack.len() - 1) };
+            Some(x)
+        }
     };
-    // SAFETY: the length shrinks by one; the element left behind is an integer, which owns
-    // nothing, so not dropping it loses nothing.
-    unsafe { stack.set_len(stack.len() - 1) };
-    Some(n)
 }
 
-/// Pops the top of an operand stack when it is a bool, reading only the bool and without
-/// the general drop code (see [`pop_int`]).
-#[inline(always)]
-pub fn pop_bool(stack: &mut Vec<Value>) -> Option<bool> {
-    let Some(&Value::Bool(b)) = stack.last() else {
-        return None;
-    };
-    // SAFETY: the length shrinks by one; the element left behind is a bool, which owns
-    // nothing, so not dropping it loses nothing.
-    unsafe { stack.set_len(stack.len() - 1) };
-    Some(b)
+pop_scalar! {
+    /// Pops the top of an operand stack when it is an integer, without reading the value
+    /// back whole (see [`push_int`]: the number was often just updated in place) and
+    /// without a call to the general drop code.
+    pop_int -> i64, Int
+}
+
+pop_scalar! {
+    /// Pops the top of an operand stack when it is a bool (see [`pop_int`]).
+    pop_bool -> bool, Bool
 }
 
 #[cfg(test)]
