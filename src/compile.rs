@@ -535,17 +535,7 @@ fn peephole(code: &mut Code) {
     }
     for i in 0..n {
         match code.ops[i] {
-            Op::Jump(mut t) => {
-                let mut hops = 0;
-                while let Some(Op::Jump(next)) = code.ops.get(t as usize) {
-                    if hops > 8 || *next == t {
-                        break;
-                    }
-                    t = *next;
-                    hops += 1;
-                }
-                code.ops[i] = Op::Jump(t);
-            }
+            Op::Jump(t) => code.ops[i] = Op::Jump(thread_jumps(&code.ops, t)),
             Op::Const(c) if i + 1 < n && !target[i + 1] => {
                 let fused = match code.ops[i + 1] {
                     Op::Binary(b) => Op::BinaryConst(b, c),
@@ -571,6 +561,19 @@ fn peephole(code: &mut Code) {
             _ => {}
         }
     }
+}
+
+/// Where a jump to `t` ends up when jumps to jumps are followed (a few hops at most).
+fn thread_jumps(ops: &[Op], mut t: u32) -> u32 {
+    let mut hops = 0;
+    while let Some(Op::Jump(next)) = ops.get(t as usize) {
+        if hops > 8 || *next == t {
+            break;
+        }
+        t = *next;
+        hops += 1;
+    }
+    t
 }
 
 /// Free names of lambdas nested inside a lambda body.

@@ -77,6 +77,42 @@ impl Task {
         Ok(args)
     }
 
+    /// The next item of the iterator on top into local `slot` (true), or, at the end, the
+    /// iterator popped (false). A range stores its next number straight into the local (no
+    /// `Option` passed through memory: this is the loop of most scenarios).
+    fn next_into_local(&mut self, slot: u32) -> Result<bool, Exc> {
+        let frame = self.frames.last_mut().expect("a frame");
+        if let Some(Value::Iter(it)) = self.stack.last_mut()
+            && let IterState::Range(cur, stop, step) = &mut **it
+        {
+            if (*step > 0 && *cur < *stop) || (*step < 0 && *cur > *stop) {
+                let v = *cur;
+                *cur += *step;
+                match &mut frame.locals[slot as usize] {
+                    Some(Value::Int(x)) => *x = v,
+                    other => *other = Some(Value::Int(v)),
+                }
+                return Ok(true);
+            }
+            self.stack.pop();
+            return Ok(false);
+        }
+        let next = match self.stack.last_mut() {
+            Some(Value::Iter(it)) => next_item(it)?,
+            _ => None,
+        };
+        match next {
+            Some(v) => {
+                self.frames.last_mut().expect("a frame").locals[slot as usize] = Some(v);
+                Ok(true)
+            }
+            None => {
+                self.stack.pop();
+                Ok(false)
+            }
+        }
+    }
+
     /// Finishes a call that leaves `taken` items on the stack (its callee, if pushed, and
     /// its operands).
     fn finish_call(&mut self, taken: usize, called: Called) -> Result<Flow, Exc> {
@@ -241,41 +277,10 @@ impl Task {
                 self.stack.push(ops::binary(b, &l, &rhs)?);
             }
             Op::ForIterStore { exit, slot } => {
-                // A range stores its next number straight into the local (no `Option`
-                // passed through memory: this is the loop of most scenarios).
-                if let Some(Value::Iter(it)) = self.stack.last_mut()
-                    && let IterState::Range(cur, stop, step) = &mut **it
-                {
-                    if (*step > 0 && *cur < *stop) || (*step < 0 && *cur > *stop) {
-                        let v = *cur;
-                        *cur += *step;
-                        frame.pc += 1;
-                        match &mut frame.locals[slot as usize] {
-                            Some(Value::Int(x)) => *x = v,
-                            other => *other = Some(Value::Int(v)),
-                        }
-                    } else {
-                        frame.pc = exit as usize;
-                        self.stack.pop();
-                    }
-                    return Ok(Flow::Next);
-                }
-                let next = match self.stack.last_mut() {
-                    Some(Value::Iter(it)) => next_item(it)?,
-                    _ => None,
-                };
+                let got = self.next_into_local(slot)?;
                 let frame = self.frames.last_mut().expect("a frame");
-                match next {
-                    Some(v) => {
-                        // Fused with the `StoreLocal` after it, which is skipped.
-                        frame.pc += 1;
-                        frame.locals[slot as usize] = Some(v);
-                    }
-                    None => {
-                        frame.pc = exit as usize;
-                        self.stack.pop();
-                    }
-                }
+                // Fused with the `StoreLocal` after it, which is skipped.
+                frame.pc = if got { frame.pc + 1 } else { exit as usize };
             }
             Op::Binary(b) => {
                 let n = self.stack.len();

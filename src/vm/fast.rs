@@ -116,6 +116,30 @@ impl Task {
                 }
             }};
         }
+        // The next number of the range on top into local `slot` (true), or the range popped
+        // at its end (false); back to `exec` for other iterators.
+        macro_rules! range_next {
+            ($slot:expr) => {{
+                let Some(Value::Iter(it)) = stack.last_mut() else {
+                    leave!(Exit::Slow);
+                };
+                let IterState::Range(cur, stop, step) = &mut **it else {
+                    leave!(Exit::Slow);
+                };
+                if (*step > 0 && *cur < *stop) || (*step < 0 && *cur > *stop) {
+                    let v = *cur;
+                    *cur += *step;
+                    match &mut locals[$slot as usize] {
+                        Some(Value::Int(x)) => *x = v,
+                        other => *other = Some(Value::Int(v)),
+                    }
+                    true
+                } else {
+                    stack.pop();
+                    false
+                }
+            }};
+        }
         loop {
             match ops[pc] {
                 Op::Const(i) => push_copy(stack, &consts[i as usize]),
@@ -167,6 +191,15 @@ impl Task {
                         *budget -= 1;
                     }
                     pc = t as usize;
+                    // The jump back to a range loop's head: the head is run here, saving a
+                    // dispatch per iteration.
+                    if let Op::ForIterStore { exit, slot } = ops[pc] {
+                        pc = if range_next!(slot) {
+                            pc + 2
+                        } else {
+                            exit as usize
+                        };
+                    }
                     continue;
                 }
                 Op::JumpIfFalse(t) | Op::JumpIfTrue(t) => {
@@ -261,23 +294,10 @@ impl Task {
                     push_bool(stack, r);
                 }
                 Op::ForIterStore { exit, slot } => {
-                    let Some(Value::Iter(it)) = stack.last_mut() else {
-                        leave!(Exit::Slow);
-                    };
-                    let IterState::Range(cur, stop, step) = &mut **it else {
-                        leave!(Exit::Slow);
-                    };
-                    if (*step > 0 && *cur < *stop) || (*step < 0 && *cur > *stop) {
-                        let v = *cur;
-                        *cur += *step;
-                        match &mut locals[slot as usize] {
-                            Some(Value::Int(x)) => *x = v,
-                            other => *other = Some(Value::Int(v)),
-                        }
+                    if range_next!(slot) {
                         // The `StoreLocal` this was fused with is skipped.
                         pc += 1;
                     } else {
-                        stack.pop();
                         pc = exit as usize;
                         continue;
                     }
