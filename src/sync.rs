@@ -60,9 +60,10 @@ pub enum Body {
 
 impl Object {
     /// Runs method `name` with `args` positional arguments on top of `stack` when it
-    /// completes at once without blocking, replacing the arguments with its result; false,
-    /// with `stack` untouched, when the general call must run it (see
-    /// [`methods_queue::call_now`]). Free mode only: it records no trace and no step.
+    /// completes without parking, replacing the arguments with its result; false, with
+    /// `stack` untouched, when the general call must run it (see
+    /// [`methods_queue::call_now`]). Free mode only: it records no trace and no step, and
+    /// it spins while it waits.
     #[inline]
     pub fn call_now(
         &self,

@@ -9,10 +9,11 @@ use super::{Body, Object};
 use crate::vm::exc::Exc;
 use crate::vm::value::{Value, push_none};
 
-/// Runs `q.name(...)` with `args` positional arguments on top of `stack` when it can
-/// complete at once (a `put` with room, a `get` with an item), replacing the arguments with
-/// its result; false, with `stack` untouched, when [`call`] must run it. Free mode's fast
-/// path: no argument binding, no dispatch by name through every kind.
+/// Runs `q.name(...)` with `args` positional arguments on top of `stack` when it completes
+/// within one [`Backoff`] (a `put` that finds room, a `get` that finds an item, now or while
+/// it waits), replacing the arguments with its result; false, with `stack` untouched, when
+/// [`call`] must run it (and park if need be). Free mode's fast path: no argument binding,
+/// no dispatch by name through every kind, no wait bookkeeping.
 pub fn call_now(q: &Queue, name: &str, args: u16, stack: &mut Vec<Value>) -> bool {
     // While this side waits, the other can move about as many items as the queue holds:
     // waiting for several at a time keeps the two sides from taking the queue's cache lines
