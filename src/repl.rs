@@ -7,7 +7,7 @@
 //!   `MainThread`, and writes what happened through an [`Output`](crate::vm::world::Output).
 //! - [`editor`]: the terminal front end on `rustyline` (history, multi-line input decided by
 //!   the parser, completion, highlighting, hints, output of background threads printed above
-//!   the prompt, Ctrl-C and Ctrl-D). When stdin is not a terminal, [`run`] reads lines
+//!   the prompt, Ctrl-C and Ctrl-D). When stdin is not a terminal, [`editor::run_plain`] reads lines
 //!   without an editor, so transcripts are plain and deterministic.
 
 pub mod editor;
