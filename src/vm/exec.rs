@@ -10,7 +10,7 @@ use super::ops;
 use super::seq;
 use super::spec::format_value;
 use super::task::{Flow, Handler, Task};
-use super::value::{IterState, Value};
+use super::value::{IterState, Value, set_int};
 use crate::compile::code::{CallShape, Capture, Op};
 use crate::sync::wait::{Ctx, Host};
 
@@ -78,27 +78,18 @@ impl Task {
     }
 
     /// The next item of the iterator on top into local `slot` (true), or, at the end, the
-    /// iterator popped (false). A range stores its next number straight into the local (no
-    /// `Option` passed through memory: this is the loop of most scenarios).
+    /// iterator popped (false).
     fn next_into_local(&mut self, slot: u32) -> Result<bool, Exc> {
-        let frame = self.frames.last_mut().expect("a frame");
-        if let Some(Value::Iter(it)) = self.stack.last_mut()
-            && let IterState::Range(cur, stop, step) = &mut **it
-        {
-            if (*step > 0 && *cur < *stop) || (*step < 0 && *cur > *stop) {
-                let v = *cur;
-                *cur += *step;
-                match &mut frame.locals[slot as usize] {
-                    Some(Value::Int(x)) => *x = v,
-                    other => *other = Some(Value::Int(v)),
-                }
-                return Ok(true);
-            }
-            self.stack.pop();
-            return Ok(false);
-        }
         let next = match self.stack.last_mut() {
-            Some(Value::Iter(it)) => next_item(it)?,
+            Some(Value::Iter(it)) => match it.next_in_range() {
+                Some(Some(n)) => {
+                    let frame = self.frames.last_mut().expect("a frame");
+                    set_int(&mut frame.locals[slot as usize], n);
+                    return Ok(true);
+                }
+                Some(None) => None,
+                None => next_item(it)?,
+            },
             _ => None,
         };
         match next {
@@ -645,16 +636,8 @@ impl Task {
 /// through a call that returns its result in memory.
 #[inline(always)]
 fn next_item(it: &mut IterState) -> Result<Option<Value>, Exc> {
-    if let IterState::Range(cur, stop, step) = it {
-        return Ok(
-            if (*step > 0 && *cur < *stop) || (*step < 0 && *cur > *stop) {
-                let v = *cur;
-                *cur += *step;
-                Some(Value::Int(v))
-            } else {
-                None
-            },
-        );
+    if let Some(next) = it.next_in_range() {
+        return Ok(next.map(Value::Int));
     }
     seq::next(it)
 }

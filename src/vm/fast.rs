@@ -9,7 +9,7 @@
 
 use super::exc::Exc;
 use super::task::{Handler, Step, Task};
-use super::value::{IterState, Value, pop_bool, pop_int, push_bool, push_copy};
+use super::value::{Value, pop_bool, pop_int, push_bool, push_copy, set_int};
 use crate::compile::code::Op;
 use crate::sync::Body;
 use crate::sync::wait::spin_briefly;
@@ -51,6 +51,27 @@ fn int_compare(op: CmpOp, a: i64, b: i64) -> Option<bool> {
         CmpOp::Ne => a != b,
         _ => return None,
     })
+}
+
+/// `a op b` when the fast loop can tell at once: integers ordered or equal, and `is` /
+/// `is not` against None (None is one value, so identity is its variant).
+#[inline(always)]
+fn quick_compare(op: CmpOp, a: &Value, b: &Value) -> Option<bool> {
+    match (a, b) {
+        (&Value::Int(x), &Value::Int(y)) => int_compare(op, x, y),
+        (x, Value::None) if matches!(op, CmpOp::Is | CmpOp::IsNot) => {
+            Some(matches!(x, Value::None) == (op == CmpOp::Is))
+        }
+        _ => None,
+    }
+}
+
+/// Drops the top of the stack, an integer without reading it back whole (see `pop_int`).
+#[inline(always)]
+fn drop_top(stack: &mut Vec<Value>) {
+    if pop_int(stack).is_none() {
+        stack.pop();
+    }
 }
 
 impl Task {
@@ -123,20 +144,16 @@ impl Task {
                 let Some(Value::Iter(it)) = stack.last_mut() else {
                     leave!(Exit::Slow);
                 };
-                let IterState::Range(cur, stop, step) = &mut **it else {
-                    leave!(Exit::Slow);
-                };
-                if (*step > 0 && *cur < *stop) || (*step < 0 && *cur > *stop) {
-                    let v = *cur;
-                    *cur += *step;
-                    match &mut locals[$slot as usize] {
-                        Some(Value::Int(x)) => *x = v,
-                        other => *other = Some(Value::Int(v)),
+                match it.next_in_range() {
+                    Some(Some(v)) => {
+                        set_int(&mut locals[$slot as usize], v);
+                        true
                     }
-                    true
-                } else {
-                    stack.pop();
-                    false
+                    Some(None) => {
+                        stack.pop();
+                        false
+                    }
+                    None => leave!(Exit::Slow),
                 }
             }};
         }
@@ -153,10 +170,7 @@ impl Task {
                 Op::StoreLocal(i) => match pop_int(stack) {
                     // Integers are moved field by field: the top was often just updated
                     // in place, and reading it back whole would stall the store buffer.
-                    Some(v) => match &mut locals[i as usize] {
-                        Some(Value::Int(x)) => *x = v,
-                        other => *other = Some(Value::Int(v)),
-                    },
+                    Some(v) => set_int(&mut locals[i as usize], v),
                     None => {
                         let v = stack.pop().expect("a value to store");
                         locals[i as usize] = Some(v);
@@ -239,31 +253,20 @@ impl Task {
                     }
                 }
                 Op::CompareConst(c, k) => {
-                    let Some(top) = stack.last() else {
+                    let Some(r) = stack
+                        .last()
+                        .and_then(|a| quick_compare(c, a, &consts[k as usize]))
+                    else {
                         leave!(Exit::Slow);
                     };
-                    let r = match (top, &consts[k as usize]) {
-                        (&Value::Int(x), &Value::Int(y)) => {
-                            let Some(r) = int_compare(c, x, y) else {
-                                leave!(Exit::Slow);
-                            };
-                            pop_int(stack);
-                            r
-                        }
-                        (x, Value::None) if matches!(c, CmpOp::Is | CmpOp::IsNot) => {
-                            let r = matches!(x, Value::None) == (c == CmpOp::Is);
-                            stack.pop();
-                            r
-                        }
-                        _ => leave!(Exit::Slow),
-                    };
+                    drop_top(stack);
                     push_bool(stack, r);
                     // The `Compare` this was fused from is skipped.
                     pc += 1;
                 }
                 Op::StoreLocalKeep(i) => {
                     match (stack.last(), &mut locals[i as usize]) {
-                        (Some(&Value::Int(v)), Some(Value::Int(x))) => *x = v,
+                        (Some(&Value::Int(v)), slot) => set_int(slot, v),
                         (Some(v), slot) => *slot = Some(v.clone()),
                         (None, _) => leave!(Exit::Slow),
                     }
@@ -272,24 +275,11 @@ impl Task {
                 }
                 Op::Compare(c) => {
                     let n = stack.len();
-                    let r = match (&stack[n - 2], &stack[n - 1]) {
-                        (&Value::Int(x), &Value::Int(y)) => {
-                            let Some(r) = int_compare(c, x, y) else {
-                                leave!(Exit::Slow);
-                            };
-                            pop_int(stack);
-                            pop_int(stack);
-                            r
-                        }
-                        // `x is None`, `x is not None`: None is one value, so identity is
-                        // its variant.
-                        (x, Value::None) if matches!(c, CmpOp::Is | CmpOp::IsNot) => {
-                            let r = matches!(x, Value::None) == (c == CmpOp::Is);
-                            stack.truncate(n - 2);
-                            r
-                        }
-                        _ => leave!(Exit::Slow),
+                    let Some(r) = quick_compare(c, &stack[n - 2], &stack[n - 1]) else {
+                        leave!(Exit::Slow);
                     };
+                    drop_top(stack);
+                    drop_top(stack);
                     // Built in its slot (see `push_int`).
                     push_bool(stack, r);
                 }

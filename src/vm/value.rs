@@ -104,6 +104,34 @@ pub enum IterState {
     Dict(Value, Arc<[Value]>, usize),
 }
 
+impl IterState {
+    /// One step of a range: `Some(Some(n))` for its next number, `Some(None)` at its end,
+    /// `None` for any other iterator. The loops of most scenarios run on this.
+    #[inline(always)]
+    pub fn next_in_range(&mut self) -> Option<Option<i64>> {
+        let IterState::Range(cur, stop, step) = self else {
+            return None;
+        };
+        Some(
+            ((*step > 0 && *cur < *stop) || (*step < 0 && *cur > *stop)).then(|| {
+                let v = *cur;
+                *cur += *step;
+                v
+            }),
+        )
+    }
+}
+
+/// Sets a local to `Value::Int(v)`, writing only the number when it holds an integer
+/// already (no whole value built and copied: see [`push_int`]).
+#[inline(always)]
+pub fn set_int(local: &mut Option<Value>, v: i64) {
+    match local {
+        Some(Value::Int(x)) => *x = v,
+        other => *other = Some(Value::Int(v)),
+    }
+}
+
 impl std::fmt::Debug for Value {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&super::format::repr_of(self))
