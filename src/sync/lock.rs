@@ -11,6 +11,13 @@ use parking_lot::Mutex;
 use super::wait::{Poll, Tid, WaitList, Waker};
 use crate::vm::exc::{Exc, runtime_error};
 
+/// The error of releasing a lock nobody holds (Python's message).
+#[cold]
+#[inline(never)]
+fn not_held() -> Exc {
+    runtime_error("release unlocked lock")
+}
+
 /// `threading.Lock`.
 #[derive(Default)]
 pub struct Lock {
@@ -81,16 +88,26 @@ impl Lock {
     }
 
     /// Releases the lock (any thread may), waking one waiter.
+    ///
+    /// Inlined into the interpreter's `with LOCK` fast path; the rare cases (an error, a
+    /// waiter to wake) are kept out of line.
+    #[inline]
     pub fn release(&self) -> Result<(), Exc> {
         if self.owner.swap(0, SeqCst) == 0 {
-            return Err(runtime_error("release unlocked lock"));
+            return Err(not_held());
         }
         if self.nwaiters.load(SeqCst) > 0 {
-            let mut list = self.waiters.lock();
-            list.wake_one();
-            self.nwaiters.store(list.len(), SeqCst);
+            self.wake_one();
         }
         Ok(())
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn wake_one(&self) {
+        let mut list = self.waiters.lock();
+        list.wake_one();
+        self.nwaiters.store(list.len(), SeqCst);
     }
 
     /// True while held.

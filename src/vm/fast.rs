@@ -180,8 +180,23 @@ impl Task {
                     if TRACE {
                         leave!(Exit::Slow);
                     }
+                    let cell = &world.shared[i as usize];
+                    // Free mode, `shared op= integer` (the peephole's `LoadShared`,
+                    // `BinaryConst`, filler, `StoreShared` of the same variable): one read and
+                    // a separate write, as before, without the three dispatches between them.
+                    if !stop_at_visible
+                        && let Some(&[Op::BinaryConst(b, c), _, Op::StoreShared(j)]) =
+                            ops.get(pc + 1..pc + 4)
+                        && j == i
+                        && let (Some(x), &Value::Int(y)) = (cell.get_int(), &consts[c as usize])
+                        && let Some(r) = int_arith(b, x, y)
+                    {
+                        cell.set_int(r);
+                        pc += 4;
+                        continue;
+                    }
                     visible!();
-                    world.shared[i as usize].push_onto(stack);
+                    cell.push_onto(stack);
                 }
                 Op::StoreShared(i) => {
                     if TRACE {
@@ -190,7 +205,7 @@ impl Task {
                     visible!();
                     let cell = &world.shared[i as usize];
                     match pop_int(stack) {
-                        Some(v) => cell.set(Value::Int(v)),
+                        Some(v) => cell.set_int(v),
                         None => cell.set(stack.pop().expect("a value to store")),
                     }
                 }

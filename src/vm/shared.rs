@@ -20,9 +20,14 @@ const TRUE: u64 = 6;
 
 /// An integer is stored shifted left with the low bit set, when it fits in 63 bits.
 #[inline(always)]
+fn encode_int(n: i64) -> Option<u64> {
+    ((n << 1) >> 1 == n).then_some(((n << 1) | 1) as u64)
+}
+
+#[inline(always)]
 fn encode(v: &Value) -> Option<u64> {
     match *v {
-        Value::Int(n) if (n << 1) >> 1 == n => Some(((n << 1) | 1) as u64),
+        Value::Int(n) => encode_int(n),
         Value::None => Some(NONE),
         Value::Bool(false) => Some(FALSE),
         Value::Bool(true) => Some(TRUE),
@@ -70,6 +75,13 @@ impl SharedCell {
         self.get_slow()
     }
 
+    /// Reads the value when it is an integer stored inline (most are), else `None`.
+    #[inline(always)]
+    pub fn get_int(&self) -> Option<i64> {
+        let w = self.word.load(Ordering::Acquire);
+        (w & 1 == 1).then_some((w as i64) >> 1)
+    }
+
     /// Reads the value onto the top of `stack`. An integer is written into place field by
     /// field: a whole `Value` decoded into a temporary and then copied is written in parts
     /// and read back at once, which stalls the store buffer (a fifth of a racing loop's
@@ -104,6 +116,16 @@ impl SharedCell {
         match encode(&v) {
             Some(w) => self.word.store(w, Ordering::Release),
             None => self.set_slow(v),
+        }
+    }
+
+    /// Writes an integer (without the drop of a whole `Value` that [`Self::set`] leaves
+    /// behind in a hot loop).
+    #[inline(always)]
+    pub fn set_int(&self, n: i64) {
+        match encode_int(n) {
+            Some(w) => self.word.store(w, Ordering::Release),
+            None => self.set_slow(Value::Int(n)),
         }
     }
 
