@@ -37,7 +37,8 @@ struct Shared {
     wall_start: f64,
     speed: f64,
     slots: Mutex<Vec<Arc<Slot>>>,
-    stack_size: usize,
+    /// The OS threads scenario threads run on.
+    workers: workers::Workers,
     /// Set once the run is being stopped (so only one report is printed).
     stopping: AtomicBool,
     /// A REPL session's state (`None` for `thr run`).
@@ -68,7 +69,7 @@ impl Shared {
                 .map_or(0.0, |d| d.as_secs_f64()),
             speed: world.settings.speed,
             slots: Mutex::new(Vec::new()),
-            stack_size,
+            workers: workers::Workers::new(stack_size),
             stopping: AtomicBool::new(false),
             repl,
         })
@@ -200,11 +201,9 @@ fn spawn_thread(shared: &Arc<Shared>, world: &Arc<World>, thread: Arc<Object>) -
         shared: shared.clone(),
         slot,
     };
-    std::thread::Builder::new()
-        .name(name)
-        .stack_size(shared.stack_size)
-        .spawn(move || run_task(task, &host))
-        .map(|_| ())
+    shared
+        .workers
+        .start(name, move || run_task(task, &host))
         .map_err(crate::vm::objects::cannot_start)
 }
 
@@ -296,6 +295,7 @@ fn run_main(task: &mut Task, host: &FreeHost) {
 }
 
 mod repl;
+mod workers;
 pub use repl::{FreeSession, Interrupted};
 
 /// What the monitor sees in one look at the threads.
