@@ -539,6 +539,7 @@ fn peephole(code: &mut Code) {
             Op::Const(c) if i + 1 < n && !target[i + 1] => {
                 let fused = match code.ops[i + 1] {
                     Op::Binary(b) => Op::BinaryConst(b, c),
+                    Op::InplaceBinary(b) => Op::InplaceBinaryConst(b, c),
                     Op::Compare(cmp) => Op::CompareConst(cmp, c),
                     _ => continue,
                 };

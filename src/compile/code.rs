@@ -65,6 +65,12 @@ pub enum Op {
     Binary(BinOp),
     /// Replace the top `a` with `a op consts[i]` (a peephole form of `Const` + `Binary`).
     BinaryConst(BinOp, u32),
+    /// Pop two, push `a op= b` (augmented assignment: a list is extended or repeated in
+    /// place, and errors name the operator `op=`).
+    InplaceBinary(BinOp),
+    /// Replace the top `a` with `a op= consts[i]` (a peephole form of `Const` +
+    /// `InplaceBinary`).
+    InplaceBinaryConst(BinOp, u32),
     /// Pop two, push `a op b`.
     Compare(CmpOp),
     /// Replace the top `a` with `a op consts[i]` (a peephole form of `Const` + `Compare`).

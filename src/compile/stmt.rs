@@ -401,7 +401,7 @@ impl<'m> Compiler<'m> {
                 let n = self.name(&attr.node);
                 self.emit(Op::GetAttr(n), target.span);
                 self.expr(value);
-                self.emit(Op::Binary(op), span);
+                self.emit(Op::InplaceBinary(op), span);
                 self.emit(Op::Rot2, span);
                 self.emit(Op::SetAttr(n), target.span);
             }
@@ -411,14 +411,14 @@ impl<'m> Compiler<'m> {
                 self.emit(Op::DupTwo, span);
                 self.emit(Op::GetItem, target.span);
                 self.expr(value);
-                self.emit(Op::Binary(op), span);
+                self.emit(Op::InplaceBinary(op), span);
                 self.emit(Op::Rot3, span);
                 self.emit(Op::SetItem, target.span);
             }
             _ => {
                 self.expr(target);
                 self.expr(value);
-                self.emit(Op::Binary(op), span);
+                self.emit(Op::InplaceBinary(op), span);
                 self.store_target(target);
             }
         }

@@ -247,25 +247,14 @@ impl Task {
                 let v = self.pop();
                 self.stack.push(ops::unary(u, &v)?);
             }
-            Op::BinaryConst(b, c) => {
+            Op::BinaryConst(b, c) | Op::InplaceBinaryConst(b, c) => {
                 // Fused with the `Binary` after it, which is skipped.
                 frame.pc += 1;
-                let rhs = &frame.code.consts[c as usize];
-                if let (Some(Value::Int(x)), Value::Int(y)) = (self.stack.last_mut(), rhs) {
-                    let fast = match b {
-                        crate::syntax::ast::BinOp::Add => x.checked_add(*y),
-                        crate::syntax::ast::BinOp::Sub => x.checked_sub(*y),
-                        crate::syntax::ast::BinOp::Mul => x.checked_mul(*y),
-                        _ => None,
-                    };
-                    if let Some(r) = fast {
-                        *x = r;
-                        return Ok(Flow::Next);
-                    }
-                }
-                let rhs = rhs.clone();
+                let rhs = frame.code.consts[c as usize].clone();
                 let l = self.pop();
-                self.stack.push(ops::binary(b, &l, &rhs)?);
+                let inplace = matches!(op, Op::InplaceBinaryConst(..));
+                self.stack
+                    .push(ops::binary_or_inplace(b, inplace, &l, &rhs)?);
             }
             Op::ForIterStore { exit, slot } => {
                 let got = self.next_into_local(slot)?;
@@ -273,24 +262,11 @@ impl Task {
                 // Fused with the `StoreLocal` after it, which is skipped.
                 frame.pc = if got { frame.pc + 1 } else { exit as usize };
             }
-            Op::Binary(b) => {
-                let n = self.stack.len();
-                if let (Value::Int(x), Value::Int(y)) = (&self.stack[n - 2], &self.stack[n - 1]) {
-                    let fast = match b {
-                        crate::syntax::ast::BinOp::Add => x.checked_add(*y),
-                        crate::syntax::ast::BinOp::Sub => x.checked_sub(*y),
-                        crate::syntax::ast::BinOp::Mul => x.checked_mul(*y),
-                        _ => None,
-                    };
-                    if let Some(r) = fast {
-                        self.stack.truncate(n - 1);
-                        self.stack[n - 2] = Value::Int(r);
-                        return Ok(Flow::Next);
-                    }
-                }
+            Op::Binary(b) | Op::InplaceBinary(b) => {
                 let r = self.pop();
                 let l = self.pop();
-                self.stack.push(ops::binary(b, &l, &r)?);
+                let inplace = matches!(op, Op::InplaceBinary(_));
+                self.stack.push(ops::binary_or_inplace(b, inplace, &l, &r)?);
             }
             Op::Compare(c) => {
                 let r = self.pop();

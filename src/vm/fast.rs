@@ -182,11 +182,16 @@ impl Task {
                     }
                     let cell = &world.shared[i as usize];
                     // Free mode, `shared op= integer` (the peephole's `LoadShared`,
-                    // `BinaryConst`, filler, `StoreShared` of the same variable): one read and
+                    // `InplaceBinaryConst`, filler, `StoreShared` of the same variable): one read and
                     // a separate write, as before, without the three dispatches between them.
                     if !stop_at_visible
-                        && let Some(&[Op::BinaryConst(b, c), _, Op::StoreShared(j)]) =
-                            ops.get(pc + 1..pc + 4)
+                        && let Some(
+                            &[
+                                Op::BinaryConst(b, c) | Op::InplaceBinaryConst(b, c),
+                                _,
+                                Op::StoreShared(j),
+                            ],
+                        ) = ops.get(pc + 1..pc + 4)
                         && j == i
                         && let (Some(x), &Value::Int(y)) = (cell.get_int(), &consts[c as usize])
                         && let Some(r) = int_arith(b, x, y)
@@ -240,7 +245,7 @@ impl Task {
                         continue;
                     }
                 }
-                Op::BinaryConst(b, c) => {
+                Op::BinaryConst(b, c) | Op::InplaceBinaryConst(b, c) => {
                     let (Some(Value::Int(x)), Value::Int(y)) =
                         (stack.last_mut(), &consts[c as usize])
                     else {
@@ -253,7 +258,7 @@ impl Task {
                     // The `Binary` this was fused from is skipped.
                     pc += 1;
                 }
-                Op::Binary(b) => {
+                Op::Binary(b) | Op::InplaceBinary(b) => {
                     let n = stack.len();
                     let (&Value::Int(x), &Value::Int(y)) = (&stack[n - 2], &stack[n - 1]) else {
                         leave!(Exit::Slow);

@@ -13,9 +13,12 @@ fn overflow() -> Exc {
     )
 }
 
-fn unsupported(op: &str, a: &Value, b: &Value) -> Exc {
+/// Python's error for operand types an operator does not take; `suffix` is `=` for an
+/// augmented assignment (`+=`).
+fn unsupported(op: BinOp, suffix: &str, a: &Value, b: &Value) -> Exc {
     type_error(format!(
-        "unsupported operand type(s) for {op}: '{}' and '{}'",
+        "unsupported operand type(s) for {}{suffix}: '{}' and '{}'",
+        op.symbol(),
         a.type_name(),
         b.type_name()
     ))
@@ -32,6 +35,40 @@ fn repeat<T: Clone>(items: &[T], n: i64) -> Vec<T> {
 
 /// `a op b`.
 pub fn binary(op: BinOp, a: &Value, b: &Value) -> Result<Value, Exc> {
+    apply(op, a, b, "")
+}
+
+/// `a op= b`: as `a op b`, except that a list is extended (by any iterable) or repeated in
+/// place, so that every other reference to it sees the change, and that the error for
+/// unsupported operand types names the operator `op=`.
+pub fn inplace(op: BinOp, a: &Value, b: &Value) -> Result<Value, Exc> {
+    match (op, a) {
+        (BinOp::Add, Value::List(l)) => {
+            // Taken before the list is locked: `items += items` reads what it extends.
+            let more = super::seq::to_vec(b)?;
+            l.items.lock().extend(more);
+            Ok(a.clone())
+        }
+        (BinOp::Mul, Value::List(l)) if int_of(b).is_some() => {
+            let mut items = l.items.lock();
+            *items = repeat(&items, int_of(b).unwrap_or(0));
+            Ok(a.clone())
+        }
+        _ => apply(op, a, b, "="),
+    }
+}
+
+/// [`inplace`] when `inplace` is true, else [`binary`].
+pub fn binary_or_inplace(op: BinOp, inplace: bool, a: &Value, b: &Value) -> Result<Value, Exc> {
+    if inplace {
+        self::inplace(op, a, b)
+    } else {
+        binary(op, a, b)
+    }
+}
+
+/// `a op b`, or `a op= b` when `suffix` is `=` (see [`unsupported`]).
+fn apply(op: BinOp, a: &Value, b: &Value, suffix: &str) -> Result<Value, Exc> {
     if let (Some(x), Some(y)) = (a.as_num(), b.as_num()) {
         if matches!(op, BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor)
             && let (Value::Bool(p), Value::Bool(q)) = (a, b)
@@ -42,7 +79,7 @@ pub fn binary(op: BinOp, a: &Value, b: &Value) -> Result<Value, Exc> {
                 _ => p ^ q,
             }));
         }
-        return arith(op, x, y, a, b);
+        return arith(op, x, y, a, b, suffix);
     }
     match (op, a, b) {
         (BinOp::Add, Value::Str(x), Value::Str(y)) => Ok(Value::str(format!("{x}{y}"))),
@@ -66,32 +103,32 @@ pub fn binary(op: BinOp, a: &Value, b: &Value) -> Result<Value, Exc> {
             "can only concatenate tuple (not \"{}\") to tuple",
             other.type_name()
         ))),
-        (BinOp::Mul, Value::Str(s), n) | (BinOp::Mul, n, Value::Str(s)) => match int_of(n) {
-            Some(k) => Ok(Value::str(s.repeat(k.max(0) as usize))),
-            None => Err(type_error(format!(
-                "can't multiply sequence by non-int of type '{}'",
-                n.type_name()
-            ))),
-        },
-        (BinOp::Mul, Value::List(l), n) | (BinOp::Mul, n, Value::List(l)) => match int_of(n) {
-            Some(k) => Ok(Value::list(repeat(&l.items.lock(), k))),
-            None => Err(type_error(format!(
-                "can't multiply sequence by non-int of type '{}'",
-                n.type_name()
-            ))),
-        },
-        (BinOp::Mul, Value::Tuple(t), n) | (BinOp::Mul, n, Value::Tuple(t)) => match int_of(n) {
-            Some(k) => Ok(Value::tuple(repeat(t, k))),
-            None => Err(type_error(format!(
-                "can't multiply sequence by non-int of type '{}'",
-                n.type_name()
-            ))),
-        },
+        // A sequence on the left repeats first, as in Python (`[0] * "x"` blames the str).
+        (BinOp::Mul, _, _) if let Some(r) = repeat_seq(a, b).or_else(|| repeat_seq(b, a)) => r,
         (BinOp::Mod, Value::Str(s), args) => {
             super::percent::percent_format(s, args).map(Value::str)
         }
-        _ => Err(unsupported(op.symbol(), a, b)),
+        _ => Err(unsupported(op, suffix, a, b)),
     }
+}
+
+/// `seq * n` when `seq` is a str, list or tuple (an error if `n` is not an integer);
+/// `None` for other left operands.
+fn repeat_seq(seq: &Value, n: &Value) -> Option<Result<Value, Exc>> {
+    let Some(k) = int_of(n) else {
+        return matches!(seq, Value::Str(_) | Value::List(_) | Value::Tuple(_)).then(|| {
+            Err(type_error(format!(
+                "can't multiply sequence by non-int of type '{}'",
+                n.type_name()
+            )))
+        });
+    };
+    Some(Ok(match seq {
+        Value::Str(s) => Value::str(s.repeat(k.max(0) as usize)),
+        Value::List(l) => Value::list(repeat(&l.items.lock(), k)),
+        Value::Tuple(t) => Value::tuple(repeat(t, k)),
+        _ => return None,
+    }))
 }
 
 fn int_of(v: &Value) -> Option<i64> {
@@ -102,7 +139,7 @@ fn int_of(v: &Value) -> Option<i64> {
     }
 }
 
-fn arith(op: BinOp, x: Num, y: Num, a: &Value, b: &Value) -> Result<Value, Exc> {
+fn arith(op: BinOp, x: Num, y: Num, a: &Value, b: &Value, suffix: &str) -> Result<Value, Exc> {
     if let (Num::Int(i), Num::Int(j)) = (x, y) {
         return int_arith(op, i, j);
     }
@@ -110,7 +147,7 @@ fn arith(op: BinOp, x: Num, y: Num, a: &Value, b: &Value) -> Result<Value, Exc> 
         op,
         BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor | BinOp::Shl | BinOp::Shr
     ) {
-        return Err(unsupported(op.symbol(), a, b));
+        return Err(unsupported(op, suffix, a, b));
     }
     let (f, g) = (x.to_f64(), y.to_f64());
     Ok(Value::Float(match op {
