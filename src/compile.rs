@@ -6,6 +6,7 @@
 
 pub mod code;
 mod expr;
+mod prelude;
 pub mod repl;
 pub mod scope;
 mod stmt;
@@ -20,37 +21,7 @@ use crate::syntax::Span;
 use crate::syntax::ast::*;
 use crate::vm::value::Value;
 
-/// The prelude's source (see `src/vm/prelude.thr`).
-pub const PRELUDE: &str = include_str!("vm/prelude.thr");
-
-/// The prelude's functions, compiled once per process on first use (a run that starts no
-/// thread never needs them). Each is self-contained: it uses only builtins, never another
-/// function, so it is the same for every scenario.
-pub fn prelude_function(name: &str) -> Option<Arc<Code>> {
-    static PRELUDE_CODES: std::sync::LazyLock<HashMap<String, Arc<Code>>> =
-        std::sync::LazyLock::new(|| {
-            let parsed = crate::syntax::parse(PRELUDE);
-            assert!(
-                parsed.errors.is_empty(),
-                "the prelude parses: {:?}",
-                parsed.errors
-            );
-            // Leaked: the tree must outlive the compiler's borrows, and there is one per process.
-            let module: &'static Module = Box::leak(Box::new(parsed.module));
-            let mut c = Compiler::new(HashMap::new(), HashMap::new());
-            c.internal = true;
-            let mut out = HashMap::new();
-            for item in &module.body {
-                if let StmtKind::Def(def) = &item.node {
-                    c.begin(&def.name.node, &def.params, &def.body.node, false, None);
-                    c.body(&def.body.node);
-                    out.insert(def.name.node.clone(), Arc::new(c.finish().0));
-                }
-            }
-            out
-        });
-    PRELUDE_CODES.get(name).cloned()
-}
+pub use prelude::{PRELUDE, prelude_function};
 
 /// Compiles a checked module.
 pub fn compile(module: &Module) -> Program {
