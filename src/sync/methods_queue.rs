@@ -7,7 +7,7 @@ use super::queue::{Queue, check_timeout};
 use super::wait::{Backoff, Ctx, OpState, Outcome, spin_briefly};
 use super::{Body, Object};
 use crate::vm::exc::Exc;
-use crate::vm::value::{Value, push_none};
+use crate::vm::value::{Value, pop_int, push_none};
 
 /// Runs `q.name(...)` with `args` positional arguments on top of `stack` when it completes
 /// within one [`Backoff`] (a `put` that finds room, a `get` that finds an item, now or while
@@ -24,8 +24,13 @@ pub fn call_now(q: &Queue, name: &str, args: u16, stack: &mut Vec<Value>) -> boo
     };
     match (name, args) {
         ("put", 1) => {
-            let Some(mut item) = stack.pop() else {
-                return false;
+            // An integer is read field by field (see `pop_int`).
+            let mut item = match pop_int(stack) {
+                Some(n) => Value::Int(n),
+                None => match stack.pop() {
+                    Some(v) => v,
+                    None => return false,
+                },
             };
             // The item moves between tries, never through an `Option`: each extra copy
             // of a value written in parts stalls (see `push_int`).
@@ -44,13 +49,7 @@ pub fn call_now(q: &Queue, name: &str, args: u16, stack: &mut Vec<Value>) -> boo
                 }
             }
         }
-        ("get", 0) => match spin_briefly(skip, || q.get_now()) {
-            Some(v) => {
-                stack.push(v);
-                true
-            }
-            None => false,
-        },
+        ("get", 0) => spin_briefly(skip, || q.get_onto(stack).then_some(())).is_some(),
         _ => false,
     }
 }

@@ -141,9 +141,27 @@ impl Queue {
     /// `get` of a FIFO queue when an item is there now (`None` otherwise, and for the
     /// other orders): the interpreter's fast path, and the channel case of every `get`.
     pub fn get_now(&self) -> Option<Value> {
-        let item = self.channel.as_ref()?.1.try_recv().ok()?;
-        self.notify(|w| w.not_full.wake_one());
-        Some(item)
+        self.take_now(|item| item)
+    }
+
+    /// [`Self::get_now`] straight onto `stack`; true if there was an item. The item goes
+    /// from the channel to the stack without an `Option` in between: each copy of a value
+    /// written in parts stalls (see `crate::vm::value::push_int`).
+    pub fn get_onto(&self, stack: &mut Vec<Value>) -> bool {
+        self.take_now(|item| stack.push(item)).is_some()
+    }
+
+    /// Takes an item now, if there is one, and hands it to `f`.
+    #[inline(always)]
+    fn take_now<R>(&self, f: impl FnOnce(Value) -> R) -> Option<R> {
+        match self.channel.as_ref()?.1.try_recv() {
+            Ok(item) => {
+                let r = f(item);
+                self.notify(|w| w.not_full.wake_one());
+                Some(r)
+            }
+            Err(_) => None,
+        }
     }
 
     fn try_put(&self, item: Value) -> Result<Result<(), Value>, Exc> {

@@ -66,11 +66,12 @@ fn quick_compare(op: CmpOp, a: &Value, b: &Value) -> Option<bool> {
     }
 }
 
-/// Drops the top of the stack, an integer without reading it back whole (see `pop_int`).
+/// Drops the top of the stack without reading it back whole (see `pop_int`): a scalar
+/// just written in parts would stall.
 #[inline(always)]
 fn drop_top(stack: &mut Vec<Value>) {
     if pop_int(stack).is_none() {
-        stack.pop();
+        stack.truncate(stack.len().saturating_sub(1));
     }
 }
 
@@ -157,6 +158,25 @@ impl Task {
                 }
             }};
         }
+        // The outcome `r` of a comparison whose next instruction is at `next`: a conditional
+        // jump there is taken (or not) at once, without the bool going through the stack and
+        // a dispatch; otherwise the bool is pushed.
+        macro_rules! compared {
+            ($r:expr, $next:expr) => {{
+                let (r, next): (bool, usize) = ($r, $next);
+                match ops.get(next) {
+                    Some(&Op::JumpIfFalse(t)) => {
+                        pc = if r { next + 1 } else { t as usize };
+                        continue;
+                    }
+                    Some(&Op::JumpIfTrue(t)) => {
+                        pc = if r { t as usize } else { next + 1 };
+                        continue;
+                    }
+                    _ => push_bool(stack, r),
+                }
+            }};
+        }
         loop {
             match ops[pc] {
                 Op::Const(i) => push_copy(stack, &consts[i as usize]),
@@ -214,9 +234,7 @@ impl Task {
                         None => cell.set(stack.pop().expect("a value to store")),
                     }
                 }
-                Op::Pop => {
-                    stack.pop();
-                }
+                Op::Pop => drop_top(stack),
                 Op::Jump(t) => {
                     if stop_at_visible && (t as usize) <= pc {
                         if *budget == 0 {
@@ -266,8 +284,15 @@ impl Task {
                     let Some(r) = int_arith(b, x, y) else {
                         leave!(Exit::Slow);
                     };
-                    // In place, field by field (see `push_int`).
                     pop_int(stack);
+                    // Stored at once when a local takes it (`total += x`), saving a dispatch.
+                    if let Some(&Op::StoreLocal(i)) = ops.get(pc + 1) {
+                        pop_int(stack);
+                        set_int(&mut locals[i as usize], r);
+                        pc += 2;
+                        continue;
+                    }
+                    // In place, field by field (see `push_int`).
                     if let Value::Int(slot) = &mut stack[n - 2] {
                         *slot = r;
                     }
@@ -280,8 +305,8 @@ impl Task {
                         leave!(Exit::Slow);
                     };
                     drop_top(stack);
-                    push_bool(stack, r);
                     // The `Compare` this was fused from is skipped.
+                    compared!(r, pc + 2);
                     pc += 1;
                 }
                 Op::StoreLocalKeep(i) => {
@@ -300,8 +325,7 @@ impl Task {
                     };
                     drop_top(stack);
                     drop_top(stack);
-                    // Built in its slot (see `push_int`).
-                    push_bool(stack, r);
+                    compared!(r, pc + 1);
                 }
                 Op::ForIterStore { exit, slot } => {
                     if range_next!(slot) {
@@ -333,6 +357,12 @@ impl Task {
                     };
                     if !o.call_now(&code.names[name as usize], args, stack) {
                         leave!(Exit::Slow);
+                    }
+                    // A result nobody uses (`q.put(x)` as a statement) is dropped here,
+                    // saving a dispatch.
+                    if let Some(Op::Pop) = ops.get(pc + 1) {
+                        drop_top(stack);
+                        pc += 1;
                     }
                 }
                 Op::EnterWithGlobal(_) | Op::ExitWithGlobal(_) if TRACE => leave!(Exit::Slow),
