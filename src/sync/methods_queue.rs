@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use super::methods::{arg, wait_info};
 use super::queue::{Queue, check_timeout};
-use super::wait::{Backoff, Ctx, OpState, Outcome, spin_briefly};
+use super::wait::{Backoff, Ctx, OpState, Outcome};
 use super::{Body, Object};
 use crate::vm::exc::Exc;
 use crate::vm::value::{Value, pop_int, push_none};
@@ -34,23 +34,44 @@ pub fn call_now(q: &Queue, name: &str, args: u16, stack: &mut Vec<Value>) -> boo
             };
             // The item moves between tries, never through an `Option`: each extra copy
             // of a value written in parts stalls (see `push_int`).
-            let mut backoff = Backoff::skipping(skip);
+            let mut backoff = None;
             loop {
                 match q.put_now(item) {
                     Ok(()) => {
                         push_none(stack);
                         return true;
                     }
-                    Err(back) if backoff.snooze() => item = back,
-                    Err(back) => {
-                        stack.push(back);
-                        return false;
-                    }
+                    Err(back) => item = back,
+                }
+                if !backoff.get_or_insert_with(|| waiting(q, 0, skip)).snooze() {
+                    stack.push(item);
+                    return false;
                 }
             }
         }
-        ("get", 0) => spin_briefly(skip, || q.get_onto(stack).then_some(())).is_some(),
+        ("get", 0) => {
+            let mut backoff = None;
+            loop {
+                if q.get_onto(stack) {
+                    return true;
+                }
+                if !backoff.get_or_insert_with(|| waiting(q, 1, skip)).snooze() {
+                    return false;
+                }
+            }
+        }
         _ => false,
+    }
+}
+
+/// How side `side` (0: `put`, 1: `get`) of `q` waits once it cannot go on at once: by
+/// yielding the CPU from the start when the other side last waited on this same CPU (see
+/// [`Queue::other_side_here`]), else by a [`Backoff`] whose pauses start at `skip`.
+fn waiting(q: &Queue, side: usize, skip: u32) -> Backoff {
+    if q.other_side_here(side) {
+        Backoff::yielding()
+    } else {
+        Backoff::skipping(skip)
     }
 }
 

@@ -5,7 +5,9 @@
 //! LIFO and priority items live in a vector. Waiting is the usual poll/wake protocol: a
 //! blocked `get` registers in `not_empty` and retries; a `put` wakes it.
 
-use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering::SeqCst, fence};
+use std::sync::atomic::{
+    AtomicI64, AtomicU32, AtomicUsize, Ordering::Relaxed, Ordering::SeqCst, fence,
+};
 
 use crossbeam_channel::{Receiver, Sender, TrySendError};
 use crossbeam_utils::CachePadded;
@@ -50,6 +52,9 @@ pub struct Queue {
     waits: Mutex<Waits>,
     /// Read by every `put` and `get`, written only when a waiter comes or goes.
     nwaiters: CachePadded<AtomicUsize>,
+    /// The CPU each side (0: a `put`, 1: a `get`) last started waiting on (see
+    /// [`Queue::other_side_here`]).
+    wait_cpus: CachePadded<[AtomicU32; 2]>,
     less: LessThan,
 }
 
@@ -71,6 +76,7 @@ impl Queue {
             unfinished: CachePadded::new(AtomicI64::new(0)),
             waits: Mutex::new(Waits::default()),
             nwaiters: CachePadded::new(AtomicUsize::new(0)),
+            wait_cpus: CachePadded::new([AtomicU32::new(u32::MAX), AtomicU32::new(u32::MAX)]),
             less,
         }
     }
@@ -116,6 +122,19 @@ impl Queue {
         if self.nwaiters.load(SeqCst) > 0 {
             self.with_waits(f);
         }
+    }
+
+    /// Notes that side `side` (0: `put`, 1: `get`) starts waiting on the current CPU, and
+    /// tells whether the other side last waited on this same CPU. If so, the thread it waits
+    /// for probably cannot run until this one gives up the CPU, so spinning would only
+    /// delay it (adaptive locks spin only while the holder runs elsewhere, for the same
+    /// reason).
+    pub fn other_side_here(&self, side: usize) -> bool {
+        let cpu = super::wait::current_cpu();
+        if self.wait_cpus[side].load(Relaxed) != cpu {
+            self.wait_cpus[side].store(cpu, Relaxed);
+        }
+        cpu != u32::MAX && self.wait_cpus[1 - side].load(Relaxed) == cpu
     }
 
     /// `put` of a FIFO queue when there is room now; gives the item back otherwise (and
@@ -387,4 +406,30 @@ fn sift_up(heap: &mut [Value], mut pos: usize, less: LessThan) -> Result<(), Exc
         child = 2 * pos + 1;
     }
     sift_down(heap, start, pos, less)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::wait::current_cpu;
+    use super::*;
+
+    /// A side that starts waiting on the CPU where the other side last waited learns so;
+    /// one on another CPU does not.
+    #[test]
+    fn a_waiter_learns_when_the_other_side_waited_on_its_cpu() {
+        let q = Queue::new(Order::Fifo, 1, |_, _| Ok(false));
+        assert!(!q.other_side_here(0), "the getter has not waited yet");
+        // Both calls from one thread: the same CPU unless the thread moves in between,
+        // which a few tries rule out.
+        let same = (0..100).any(|_| {
+            q.other_side_here(0);
+            q.other_side_here(1)
+        });
+        assert!(same || current_cpu() == u32::MAX);
+        let apart = (0..100).any(|_| {
+            q.wait_cpus[0].store(current_cpu().wrapping_add(1), Relaxed);
+            !q.other_side_here(1)
+        });
+        assert!(apart);
+    }
 }

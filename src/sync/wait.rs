@@ -246,6 +246,15 @@ impl Backoff {
         }
     }
 
+    /// A back-off that yields the CPU from the first wait, without spinning: for a thread
+    /// that waits for one running on the same CPU.
+    pub fn yielding() -> Backoff {
+        Backoff {
+            polls: 0,
+            skip: BACKOFF_STEPS,
+        }
+    }
+
     /// Waits before the next poll; false once the polls are used up and the thread should
     /// park instead.
     #[inline]
@@ -274,6 +283,19 @@ impl Backoff {
     pub fn first(&self) -> bool {
         self.polls == 0
     }
+}
+
+/// The CPU the current thread runs on (`u32::MAX` if unknown). Cheap: glibc reads it from
+/// the kernel's restartable-sequences area.
+pub fn current_cpu() -> u32 {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: `sched_getcpu` takes nothing and only reads the thread's own state.
+        let cpu = unsafe { libc::sched_getcpu() };
+        u32::try_from(cpu).unwrap_or(u32::MAX)
+    }
+    #[cfg(not(target_os = "linux"))]
+    u32::MAX
 }
 
 /// Retries `attempt` with [`Backoff`] until it gives a value, or gives up (`None`) where a
@@ -457,8 +479,11 @@ mod tests {
 
     #[test]
     fn a_back_off_waits_a_bounded_number_of_times_then_says_park() {
-        for skip in [0, 3, 100] {
-            let mut b = Backoff::skipping(skip);
+        for (skip, mut b) in [0, 3, 100]
+            .map(|skip| (skip, Backoff::skipping(skip)))
+            .into_iter()
+            .chain([(u32::MAX, Backoff::yielding())])
+        {
             assert!(b.first() && !b.done());
             let waits = std::iter::from_fn(|| b.snooze().then_some(())).count();
             assert_eq!(waits, SPINS as usize, "skip {skip}");
