@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use super::methods::{arg, wait_info};
-use super::queue::{Queue, check_timeout};
+use super::queue::{Queue, Side, check_timeout};
 use super::wait::{Backoff, Ctx, OpState, Outcome};
 use super::{Body, Object};
 use crate::vm::exc::Exc;
@@ -43,7 +43,10 @@ pub fn call_now(q: &Queue, name: &str, args: u16, stack: &mut Vec<Value>) -> boo
                     }
                     Err(back) => item = back,
                 }
-                if !backoff.get_or_insert_with(|| waiting(q, 0, skip)).snooze() {
+                if !backoff
+                    .get_or_insert_with(|| waiting(q, Side::Put, skip))
+                    .snooze()
+                {
                     stack.push(item);
                     return false;
                 }
@@ -55,7 +58,10 @@ pub fn call_now(q: &Queue, name: &str, args: u16, stack: &mut Vec<Value>) -> boo
                 if q.get_onto(stack) {
                     return true;
                 }
-                if !backoff.get_or_insert_with(|| waiting(q, 1, skip)).snooze() {
+                if !backoff
+                    .get_or_insert_with(|| waiting(q, Side::Get, skip))
+                    .snooze()
+                {
                     return false;
                 }
             }
@@ -64,10 +70,10 @@ pub fn call_now(q: &Queue, name: &str, args: u16, stack: &mut Vec<Value>) -> boo
     }
 }
 
-/// How side `side` (0: `put`, 1: `get`) of `q` waits once it cannot go on at once: by
+/// How side `side` of `q` waits once it cannot go on at once: by
 /// yielding the CPU from the start when the other side last waited on this same CPU (see
 /// [`Queue::other_side_here`]), else by a [`Backoff`] whose pauses start at `skip`.
-fn waiting(q: &Queue, side: usize, skip: u32) -> Backoff {
+fn waiting(q: &Queue, side: Side, skip: u32) -> Backoff {
     if q.other_side_here(side) {
         Backoff::yielding()
     } else {

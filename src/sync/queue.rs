@@ -38,6 +38,15 @@ struct Waits {
     all_done: WaitList,
 }
 
+/// The two sides of a queue, as they wait for each other.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    /// A `put` waiting for room.
+    Put,
+    /// A `get` waiting for an item.
+    Get,
+}
+
 /// A queue.
 pub struct Queue {
     /// Item order.
@@ -52,8 +61,7 @@ pub struct Queue {
     waits: Mutex<Waits>,
     /// Read by every `put` and `get`, written only when a waiter comes or goes.
     nwaiters: CachePadded<AtomicUsize>,
-    /// The CPU each side (0: a `put`, 1: a `get`) last started waiting on (see
-    /// [`Queue::other_side_here`]).
+    /// The CPU each [`Side`] last started waiting on (see [`Queue::other_side_here`]).
     wait_cpus: CachePadded<[AtomicU32; 2]>,
     less: LessThan,
 }
@@ -124,17 +132,22 @@ impl Queue {
         }
     }
 
-    /// Notes that side `side` (0: `put`, 1: `get`) starts waiting on the current CPU, and
-    /// tells whether the other side last waited on this same CPU. If so, the thread it waits
+    /// Notes that side `side` starts waiting on the current CPU, and tells whether the other
+    /// side last waited on this same CPU. If so, the thread it waits
     /// for probably cannot run until this one gives up the CPU, so spinning would only
     /// delay it (adaptive locks spin only while the holder runs elsewhere, for the same
     /// reason).
-    pub fn other_side_here(&self, side: usize) -> bool {
+    pub fn other_side_here(&self, side: Side) -> bool {
         let cpu = super::wait::current_cpu();
-        if self.wait_cpus[side].load(Relaxed) != cpu {
-            self.wait_cpus[side].store(cpu, Relaxed);
+        let [put, get] = &*self.wait_cpus;
+        let (mine, theirs) = match side {
+            Side::Put => (put, get),
+            Side::Get => (get, put),
+        };
+        if mine.load(Relaxed) != cpu {
+            mine.store(cpu, Relaxed);
         }
-        cpu != u32::MAX && self.wait_cpus[1 - side].load(Relaxed) == cpu
+        cpu != u32::MAX && theirs.load(Relaxed) == cpu
     }
 
     /// `put` of a FIFO queue when there is room now; gives the item back otherwise (and
@@ -418,17 +431,20 @@ mod tests {
     #[test]
     fn a_waiter_learns_when_the_other_side_waited_on_its_cpu() {
         let q = Queue::new(Order::Fifo, 1, |_, _| Ok(false));
-        assert!(!q.other_side_here(0), "the getter has not waited yet");
+        assert!(
+            !q.other_side_here(Side::Put),
+            "the getter has not waited yet"
+        );
         // Both calls from one thread: the same CPU unless the thread moves in between,
         // which a few tries rule out.
         let same = (0..100).any(|_| {
-            q.other_side_here(0);
-            q.other_side_here(1)
+            q.other_side_here(Side::Put);
+            q.other_side_here(Side::Get)
         });
         assert!(same || current_cpu() == u32::MAX);
         let apart = (0..100).any(|_| {
             q.wait_cpus[0].store(current_cpu().wrapping_add(1), Relaxed);
-            !q.other_side_here(1)
+            !q.other_side_here(Side::Get)
         });
         assert!(apart);
     }
