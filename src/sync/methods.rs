@@ -49,7 +49,16 @@ fn int_arg(v: Option<&Value>, default: i64) -> Result<i64, Exc> {
 /// A lock's `acquire(blocking, timeout)` arguments, checked as `_thread` checks them.
 fn lock_timeout(args: &[Option<Value>]) -> Result<(bool, Option<f64>), Exc> {
     let blocking = bool_arg(arg(args, 0), true);
-    let timeout = timeout_arg(arg(args, 1))?.unwrap_or(-1.0);
+    // `_thread` takes no `None` here: the timeout is a number, -1 (the default) for none.
+    let timeout = match arg(args, 1) {
+        None => -1.0,
+        Some(v) => v.as_num().map(|n| n.to_f64()).ok_or_else(|| {
+            type_error(format!(
+                "'{}' object cannot be interpreted as an integer",
+                v.type_name()
+            ))
+        })?,
+    };
     if !blocking && timeout != -1.0 {
         return Err(value_error(
             "can't specify a timeout for a non-blocking call",
@@ -530,7 +539,12 @@ fn pool_call(
             if f.add_callback(cb.clone()) {
                 done(Value::None)
             } else {
-                Ok(Outcome::Invoke(cb, vec![Value::Object(obj.clone())]))
+                // Called now, with its errors dropped as the worker drops them (CPython
+                // logs them and goes on; the caller never sees them).
+                Ok(Outcome::Invoke(
+                    ctx.world.prelude("__thr_done_callback"),
+                    vec![cb, Value::Object(obj.clone())],
+                ))
             }
         }
         (Body::Future(f), "_start") => done(Value::Bool(f.start())),
