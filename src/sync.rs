@@ -164,7 +164,13 @@ impl Object {
                     format!("started {}", t.ident().unwrap_or(0))
                 };
                 let daemon = if t.is_daemon() { " daemon" } else { "" };
-                let class = if t.timer.is_some() { "Timer" } else { "Thread" };
+                let class = if t.timer.is_some() {
+                    "Timer"
+                } else if t.tid == 0 {
+                    "_MainThread"
+                } else {
+                    "Thread"
+                };
                 format!("<{class}({name}, {state}{daemon})>")
             }
             Body::Future(f) => format!(

@@ -132,9 +132,10 @@ fn call_inner(
                 None => Vec::new(),
             };
             let kwargs = kwargs_of(arg(args, 4))?;
+            // As in `Thread.__init__`: any false name (None, "", 0) gets the default.
             let name = match arg(args, 2) {
-                Some(Value::None) | None => default_name(ctx, target.as_ref()),
-                Some(n) => str_of(n),
+                Some(n) if n.truthy() => str_of(n),
+                _ => default_name(ctx, target.as_ref()),
             };
             let daemon = match arg(args, 5) {
                 Some(Value::None) | None => ctx.thread.as_thread().is_some_and(|t| t.is_daemon()),
