@@ -289,6 +289,9 @@ fn futures_wait(
             }
         }
     }
+    // Python takes `set(fs)`: a future listed twice counts once.
+    let mut seen = std::collections::HashSet::new();
+    futures.retain(|f| seen.insert(Arc::as_ptr(f)));
     let timeout = crate::sync::methods::timeout_arg(arg(args, 1))?;
     let mode = match (name, arg(args, 2)) {
         ("wait", Some(Value::Str(s))) => s.to_string(),
