@@ -131,6 +131,13 @@ pub enum Op {
     },
     /// Pop a sequence of exactly `n` items and push them, last first.
     Unpack(u32),
+    /// Pop a `*` argument and append its items to the list below it (positional arguments
+    /// gathered from the first `*xs` on).
+    ExtendStar,
+    /// Pop a `**` argument and add its items to the dict below it (several `**` in one call),
+    /// refusing a keyword given twice; the callee (named in errors) is that many values further
+    /// down.
+    MergeKw(u32),
     /// Call: see [`CallShape`].
     Call(CallShape),
     /// Call method `names[i]` on the receiver below the arguments.

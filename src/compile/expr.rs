@@ -164,7 +164,7 @@ impl<'m> Compiler<'m> {
         // Positional arguments from the first `*xs` on are gathered into one list.
         let mut starred: Vec<&'m Arg> = Vec::new();
         let mut kw: Vec<(&'m str, &'m Expr)> = Vec::new();
-        let mut dstar: Option<&'m Expr> = None;
+        let mut dstar: Vec<&'m Expr> = Vec::new();
         for a in args {
             match a {
                 Arg::Pos(e) if starred.is_empty() => {
@@ -173,21 +173,25 @@ impl<'m> Compiler<'m> {
                 }
                 Arg::Pos(_) | Arg::Star(_) => starred.push(a),
                 Arg::Kw(n, e) => kw.push((&n.node, e)),
-                Arg::DoubleStar(e) => dstar = Some(e),
+                Arg::DoubleStar(e) => dstar.push(e),
             }
         }
-        if let Some(first) = starred.first() {
+        if let ([Arg::Star(e)], 0) = (starred.as_slice(), shape.positional) {
+            // A lone `*xs` is spread by the call itself, which names the callee in its error.
+            self.expr(e);
+            shape.star = true;
+        } else if let Some(first) = starred.first() {
             let at = first.span();
             self.emit(Op::BuildList(0), at);
             for a in starred {
-                let method = if matches!(a, Arg::Star(_)) {
-                    "extend"
-                } else {
-                    "append"
-                };
+                if matches!(a, Arg::Star(_)) {
+                    self.expr(a.value());
+                    self.emit(Op::ExtendStar, a.span());
+                    continue;
+                }
                 self.emit(Op::Dup, a.span());
                 self.expr(a.value());
-                let m = self.name(method);
+                let m = self.name("append");
                 self.emit(Op::CallMethod(m, CallShape::positional(1)), a.span());
                 self.emit(Op::Pop, a.span());
             }
@@ -203,8 +207,19 @@ impl<'m> Compiler<'m> {
             table.push(names.into());
             shape.kw = table.len() as u32 - 1;
         }
-        if let Some(d) = dstar {
-            self.expr(d);
+        if let Some((first, rest)) = dstar.split_first() {
+            self.expr(first);
+            if !rest.is_empty() {
+                let below = u32::from(shape.positional) + u32::from(shape.star) + kw.len() as u32;
+                // Several `**` merge into one dict, refusing a keyword given twice.
+                self.emit(Op::BuildDict(0), first.span);
+                self.emit(Op::Rot2, first.span);
+                self.emit(Op::MergeKw(below), first.span);
+                for d in rest {
+                    self.expr(d);
+                    self.emit(Op::MergeKw(below), d.span);
+                }
+            }
             shape.double_star = true;
         }
         shape
@@ -246,7 +261,13 @@ impl<'m> Compiler<'m> {
                 self.expr(d);
             }
         }
+        // Python's `__qualname__`, which its argument errors name: `f.<locals>.<lambda>`.
+        let qualname = match self.fns.len() {
+            1 => "<lambda>".to_string(),
+            _ => format!("{}.<locals>.<lambda>", self.f().code.params.name),
+        };
         self.begin("<lambda>", params, &[], true, Some(body));
+        self.f().code.params.name = qualname;
         self.expr(body);
         self.emit(Op::Return, body.span);
         let (mut code, built) = self.finish();
@@ -352,5 +373,23 @@ impl<'m> Compiler<'m> {
                 None => self.push_const(Value::None, span),
             }
         }
+    }
+}
+
+/// Whether evaluating `e` can observe nothing of the program's state (literals and operators
+/// on them), so that evaluating it earlier than written changes nothing.
+pub(super) fn is_static(e: &Expr) -> bool {
+    match &e.node {
+        ExprKind::Int(_)
+        | ExprKind::Float(_)
+        | ExprKind::Duration { .. }
+        | ExprKind::Str(_)
+        | ExprKind::Bool(_)
+        | ExprKind::None => true,
+        ExprKind::List(items) | ExprKind::Tuple(items) => items.iter().all(is_static),
+        ExprKind::Dict(pairs) => pairs.iter().all(|(k, v)| is_static(k) && is_static(v)),
+        ExprKind::Paren(inner) => is_static(inner),
+        ExprKind::Unary { operand, .. } => is_static(operand),
+        _ => false,
     }
 }

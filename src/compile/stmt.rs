@@ -295,6 +295,12 @@ impl<'m> Compiler<'m> {
             self.f().cleanups.push(Cleanup::Handler);
             self.block(&h.body);
             self.f().cleanups.pop();
+            if let Some(name) = &h.name {
+                // Python unbinds `as NAME` when the handler ends.
+                if let super::Access::Slot(super::scope::Slot::Local(i)) = self.access(&name.node) {
+                    self.emit(Op::DelLocal(i), name.span);
+                }
+            }
             self.emit(Op::ExitHandler, h.span);
             ends.push(self.emit(Op::Jump(0), h.span));
             if let Some(n) = next {

@@ -158,15 +158,36 @@ fn fill_defaults(sig: &Signature, out: &mut [Option<Value>], defaults: Option<&[
 
 /// Expands `*xs` into positional values.
 pub fn star_values(v: &Value) -> Result<Vec<Value>, Exc> {
-    match v {
-        Value::List(_) | Value::Tuple(_) | Value::Str(_) | Value::Range(_) | Value::Dict(_) => {
-            super::seq::to_vec(v)
-        }
-        other => Err(type_error(format!(
-            "argument after * must be an iterable, not {}",
-            other.type_name()
-        ))),
+    if super::seq::iter(v).is_err() {
+        return Err(type_error(format!(
+            "{STAR_ERROR}* must be an iterable, not {}",
+            v.type_name()
+        )));
     }
+    super::seq::to_vec(v)
+}
+
+/// How the errors of spreading arguments with `*` and `**` begin; [`name_callee`] puts the
+/// called function's name in front, as Python does.
+const STAR_ERROR: &str = "argument after ";
+
+/// Puts Python's name for `callee` (`__main__.f()`, `print()`) in front of an error message
+/// about its `*`/`**` arguments (`argument after * ...`, `got multiple values for keyword
+/// argument ...`); other errors pass unchanged.
+pub fn name_callee(e: Exc, callee: &Value) -> Exc {
+    let name = match callee {
+        Value::Func(f) => format!("__main__.{}", f.code.params.name),
+        Value::Builtin(b) => b.name().to_string(),
+        _ => return e,
+    };
+    let msg = e.message();
+    if e.kind.name() != "TypeError" {
+        return e;
+    }
+    if msg.starts_with(STAR_ERROR) || msg.starts_with("got multiple values for keyword") {
+        return type_error(format!("{name}() {msg}"));
+    }
+    e
 }
 
 /// Expands `**kw` into keyword values.
@@ -182,7 +203,7 @@ pub fn double_star_values(v: &Value) -> Result<Vec<(Arc<str>, Value)>, Exc> {
             })
             .collect(),
         other => Err(type_error(format!(
-            "argument after ** must be a mapping, not {}",
+            "{STAR_ERROR}** must be a mapping, not {}",
             other.type_name()
         ))),
     }

@@ -234,6 +234,38 @@ impl Task {
                 self.stack.push(a);
                 self.stack.push(b);
             }
+            Op::ExtendStar => {
+                let more = self.pop();
+                if seq::iter(&more).is_err() {
+                    return Err(type_error(format!(
+                        "Value after * must be an iterable, not {}",
+                        more.type_name()
+                    )));
+                }
+                let items = seq::to_vec(&more)?;
+                if let Some(Value::List(into)) = self.stack.last() {
+                    into.items.lock().extend(items);
+                }
+            }
+            Op::MergeKw(below) => {
+                let more = self.pop();
+                let at = self.stack.len().checked_sub(below as usize + 2);
+                let callee = at.map_or(Value::None, |i| self.stack[i].clone());
+                let name = |e| super::call::name_callee(e, &callee);
+                let items = double_star_values(&more).map_err(name)?;
+                if let Some(Value::Dict(into)) = self.stack.last() {
+                    let mut into = into.items.lock();
+                    for (k, v) in items {
+                        let key = Value::Str(k.clone()).to_key().map_err(type_error)?;
+                        if into.contains_key(&key) {
+                            return Err(name(type_error(format!(
+                                "got multiple values for keyword argument '{k}'"
+                            ))));
+                        }
+                        into.insert(key, v);
+                    }
+                }
+            }
             Op::Rot2 => {
                 let n = self.stack.len();
                 self.stack.swap(n - 1, n - 2);
@@ -441,7 +473,9 @@ impl Task {
             Op::Call(shape) => {
                 let n = self.operand_count(shape);
                 let callee = self.stack[self.stack.len() - n - 1].clone();
-                let args = self.collect_args(shape)?;
+                let args = self
+                    .collect_args(shape)
+                    .map_err(|e| super::call::name_callee(e, &callee))?;
                 let called = self.call_value(host, callee, args)?;
                 return self.finish_call(n + 1, called);
             }
