@@ -384,26 +384,15 @@ impl<'m> Compiler<'m> {
     fn main(&mut self, module: &'m Module) -> Code {
         self.begin("<module>", &[], &module.body, false, None);
         self.f().code.is_function = false;
-        // Defaults are evaluated when the `def` runs (Python): a def whose defaults can read
-        // names or call functions is made in its place among the declarations, after the
-        // `shared` initialisers above it; the others are hoisted before everything.
-        let hoisted = |def: &FuncDef| {
-            def.params
-                .iter()
-                .all(|p| p.default.as_ref().is_none_or(expr::is_static))
-        };
+        // Every `def` is made before anything else (LANGUAGE.md: defs are hoisted, visible
+        // to every declaration and initialiser, wherever they are written).
         for item in &module.body {
-            if let StmtKind::Def(def) = &item.node
-                && hoisted(def)
-            {
+            if let StmtKind::Def(def) = &item.node {
                 self.def(def, item.span);
             }
         }
         for item in &module.body {
-            match &item.node {
-                StmtKind::Def(def) if !hoisted(def) => self.def(def, item.span),
-                _ => self.declaration(item),
-            }
+            self.declaration(item);
         }
         let at = Span::new(0, 0);
         let has_thread_blocks = module

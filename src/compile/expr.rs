@@ -375,21 +375,3 @@ impl<'m> Compiler<'m> {
         }
     }
 }
-
-/// Whether evaluating `e` can observe nothing of the program's state (literals and operators
-/// on them), so that evaluating it earlier than written changes nothing.
-pub(super) fn is_static(e: &Expr) -> bool {
-    match &e.node {
-        ExprKind::Int(_)
-        | ExprKind::Float(_)
-        | ExprKind::Duration { .. }
-        | ExprKind::Str(_)
-        | ExprKind::Bool(_)
-        | ExprKind::None => true,
-        ExprKind::List(items) | ExprKind::Tuple(items) => items.iter().all(is_static),
-        ExprKind::Dict(pairs) => pairs.iter().all(|(k, v)| is_static(k) && is_static(v)),
-        ExprKind::Paren(inner) => is_static(inner),
-        ExprKind::Unary { operand, .. } => is_static(operand),
-        _ => false,
-    }
-}
