@@ -457,9 +457,12 @@ mod tests {
         let kw = vec![(Arc::from("name"), Value::str("ann"))];
         let args = vec![Value::str("é"), Value::Int(3)];
         assert_eq!(
-            str_format("{} {1:>3} {0!r} {name}!", &args, &kw).unwrap(),
+            str_format("{0} {1:>3} {0!r} {name}!", &args, &kw).unwrap(),
             "é   3 'é' ann!"
         );
+        // Python refuses to mix automatic and manual numbering.
+        assert!(str_format("{} {1}", &args, &kw).is_err());
+        assert_eq!(str_format("{:>{}}", &args, &kw).unwrap(), "  é");
         assert!(str_format("{missing}", &args, &kw).is_err());
     }
 }
