@@ -12,6 +12,8 @@ pub mod methods;
 pub mod objects;
 pub mod ops;
 pub mod percent;
+mod printable;
+mod search;
 pub mod seq;
 pub mod shared;
 pub mod spec;

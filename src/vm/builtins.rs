@@ -167,14 +167,15 @@ fn to_int(args: &[Option<Value>]) -> Result<Value, Exc> {
             Ok(Value::Int(f.trunc() as i64))
         }
         (Value::Str(s), base) => {
-            let mut b = base.unwrap_or(10);
+            let asked = base.unwrap_or(10);
+            let mut b = asked;
             if b != 0 && !(2..=36).contains(&b) {
                 return Err(value_error("int() base must be >= 2 and <= 36, or 0"));
             }
-            let text = s.trim().replace('_', "");
+            let text = s.trim();
             let (neg, digits) = match text.strip_prefix('-') {
                 Some(d) => (true, d.to_string()),
-                None => (false, text.trim_start_matches('+').to_string()),
+                None => (false, text.strip_prefix('+').unwrap_or(text).to_string()),
             };
             let lower = digits.to_ascii_lowercase();
             if b == 0 {
@@ -185,14 +186,43 @@ fn to_int(args: &[Option<Value>]) -> Result<Value, Exc> {
                     _ => 10,
                 };
             }
-            let digits = match (b, lower.get(..2)) {
-                (16, Some("0x")) | (8, Some("0o")) | (2, Some("0b")) => digits[2..].to_string(),
-                _ => digits,
+            let (prefixed, digits) = match (b, lower.get(..2)) {
+                (16, Some("0x")) | (8, Some("0o")) | (2, Some("0b")) => {
+                    (true, digits[2..].to_string())
+                }
+                _ => (false, digits),
             };
-            match i64::from_str_radix(&digits, b as u32) {
-                Ok(i) if !digits.is_empty() => Ok(Value::Int(if neg { -i } else { i })),
+            // One sign only; an underscore only between digits (or right after a base prefix).
+            let bad = digits.starts_with(['+', '-'])
+                || digits.ends_with('_')
+                || digits.contains("__")
+                || (!prefixed && digits.starts_with('_'))
+                // Base 0 reads a literal: no leading zeros on a nonzero decimal.
+                || (asked == 0
+                    && !prefixed
+                    && digits.starts_with('0')
+                    && !digits.trim_start_matches(['0', '_']).is_empty());
+            let digits = if bad {
+                String::new()
+            } else {
+                digits.replace('_', "")
+            };
+            match i128::from_str_radix(&digits, b as u32) {
+                // A valid literal too big for 64 bits is an overflow (Python would grow).
+                Ok(i) if !digits.is_empty() => i64::try_from(if neg { -i } else { i })
+                    .map(Value::Int)
+                    .map_err(|_| {
+                        super::exc::exc(
+                            super::exc::kind::OverflowError,
+                            "integer overflow: thr integers are 64-bit",
+                        )
+                    }),
+                Err(e) if *e.kind() == std::num::IntErrorKind::PosOverflow => Err(super::exc::exc(
+                    super::exc::kind::OverflowError,
+                    "integer overflow: thr integers are 64-bit",
+                )),
                 _ => Err(value_error(format!(
-                    "invalid literal for int() with base {b}: {}",
+                    "invalid literal for int() with base {asked}: {}",
                     repr_of(v)
                 ))),
             }

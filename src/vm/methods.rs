@@ -87,9 +87,8 @@ pub fn call_method(
         Value::Tuple(t) => match name {
             "count" => expect_args(&qualified, args, 1, 1)
                 .map(|()| Value::Int(t.iter().filter(|x| x.py_eq(&args[0])).count() as i64)),
-            "index" => expect_args(&qualified, args, 1, 1).and_then(|()| {
-                t.iter()
-                    .position(|x| x.py_eq(&args[0]))
+            "index" => expect_args(&qualified, args, 1, 3).and_then(|()| {
+                super::search::index_of(t, &args[0], &args[1..])?
                     .map(|i| Value::Int(i as i64))
                     .ok_or_else(|| value_error("tuple.index(x): x not in tuple"))
             }),
@@ -142,7 +141,13 @@ fn list_method(
                     return Err(exc(kind::IndexError, "pop from empty list"));
                 }
                 let at = match args.first() {
-                    Some(i) => position(i, items.len(), "pop")?,
+                    Some(i @ (Value::Int(_) | Value::Bool(_))) => position(i, items.len(), "pop")?,
+                    Some(other) => {
+                        return Err(type_error(format!(
+                            "'{}' object cannot be interpreted as an integer",
+                            other.type_name()
+                        )));
+                    }
                     None => items.len() - 1,
                 };
                 return Ok(items.remove(at));
@@ -157,11 +162,9 @@ fn list_method(
                 items.remove(at);
             }
             "index" => {
-                check(1, 1)?;
+                check(1, 3)?;
                 let items = l.items.lock();
-                return items
-                    .iter()
-                    .position(|x| x.py_eq(&args[0]))
+                return super::search::index_of(&items, &args[0], &args[1..])?
                     .map(|i| Value::Int(i as i64))
                     .ok_or_else(|| value_error(format!("{} is not in list", repr_of(&args[0]))));
             }
@@ -281,6 +284,17 @@ fn str_arg<'a>(name: &str, v: &'a Value) -> Result<&'a str, Exc> {
     }
 }
 
+/// The `sub` argument of `find` and `count` (CPython words its error without the name).
+fn sub_arg(v: &Value) -> Result<&str, Exc> {
+    match v {
+        Value::Str(s) => Ok(s),
+        other => Err(type_error(format!(
+            "must be str, not {}",
+            other.type_name()
+        ))),
+    }
+}
+
 fn str_method(
     s: &str,
     qualified: &str,
@@ -291,16 +305,10 @@ fn str_method(
     let check = |min, max| expect_args(qualified, args, min, max);
     (|| -> Result<Value, Exc> {
         Ok(match name {
-            "startswith" => Value::Bool(
-                check(1, 1)
-                    .and_then(|()| str_arg(name, &args[0]))
-                    .map(|p| s.starts_with(p))?,
-            ),
-            "endswith" => Value::Bool(
-                check(1, 1)
-                    .and_then(|()| str_arg(name, &args[0]))
-                    .map(|p| s.ends_with(p))?,
-            ),
+            "startswith" | "endswith" => {
+                check(1, 3)?;
+                Value::Bool(super::search::affix(s, name, &args[0], &args[1..])?)
+            }
             "upper" => Value::str(s.to_uppercase()),
             "lower" => Value::str(s.to_lowercase()),
             "isdigit" => Value::Bool(!s.is_empty() && s.chars().all(super::unicode::is_digit)),
@@ -371,18 +379,23 @@ fn str_method(
                 }
             }
             "find" => {
-                check(1, 1)?;
-                let sub = str_arg(name, &args[0])?;
-                Value::Int(s.find(sub).map_or(-1, |b| s[..b].chars().count() as i64))
+                check(1, 3)?;
+                let sub = sub_arg(&args[0])?;
+                let found = super::search::window(s, &args[1..], sub.chars().count())?
+                    .and_then(|(at, w)| w.find(sub).map(|b| (at + w[..b].chars().count()) as i64));
+                Value::Int(found.unwrap_or(-1))
             }
             "count" => {
-                check(1, 1)?;
-                Value::Int(s.matches(str_arg(name, &args[0])?).count() as i64)
+                check(1, 3)?;
+                let sub = sub_arg(&args[0])?;
+                let found = super::search::window(s, &args[1..], 0)?;
+                Value::Int(found.map_or(0, |(_, w)| w.matches(sub).count() as i64))
             }
             "ljust" | "rjust" => {
                 check(1, 2)?;
                 let width = match &args[0] {
-                    Value::Int(w) => *w as usize,
+                    Value::Int(w) => (*w).max(0) as usize,
+                    Value::Bool(w) => *w as usize,
                     other => {
                         return Err(type_error(format!(
                             "'{}' object cannot be interpreted as an integer",
@@ -391,7 +404,17 @@ fn str_method(
                     }
                 };
                 let fill = match args.get(1) {
-                    Some(v) => str_arg(name, v)?.chars().next().unwrap_or(' '),
+                    Some(v) => {
+                        let mut chars = str_arg(name, v)?.chars();
+                        match (chars.next(), chars.next()) {
+                            (Some(c), None) => c,
+                            _ => {
+                                return Err(type_error(
+                                    "The fill character must be exactly one character long",
+                                ));
+                            }
+                        }
+                    }
                     None => ' ',
                 };
                 let n = s.chars().count();

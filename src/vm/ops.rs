@@ -16,8 +16,14 @@ fn overflow() -> Exc {
 /// Python's error for operand types an operator does not take; `suffix` is `=` for an
 /// augmented assignment (`+=`).
 fn unsupported(op: BinOp, suffix: &str, a: &Value, b: &Value) -> Exc {
+    // Python names the builtin too for a plain `**`, not for `**=`.
+    let pow = if op == BinOp::Pow && suffix.is_empty() {
+        " or pow()"
+    } else {
+        ""
+    };
     type_error(format!(
-        "unsupported operand type(s) for {}{suffix}: '{}' and '{}'",
+        "unsupported operand type(s) for {}{suffix}{pow}: '{}' and '{}'",
         op.symbol(),
         a.type_name(),
         b.type_name()
@@ -139,6 +145,14 @@ fn int_of(v: &Value) -> Option<i64> {
     }
 }
 
+/// A float with an integral value as that int (`3.0 in range(5)` is true, by equality).
+fn integral_float(v: &Value) -> Option<i64> {
+    match v {
+        Value::Float(f) if f.fract() == 0.0 && f.abs() < 9.2e18 => Some(*f as i64),
+        _ => None,
+    }
+}
+
 fn arith(op: BinOp, x: Num, y: Num, a: &Value, b: &Value, suffix: &str) -> Result<Value, Exc> {
     if let (Num::Int(i), Num::Int(j)) = (x, y) {
         return int_arith(op, i, j);
@@ -179,7 +193,14 @@ fn arith(op: BinOp, x: Num, y: Num, a: &Value, b: &Value, suffix: &str) -> Resul
                     "0.0 cannot be raised to a negative power",
                 ));
             }
-            f.powf(g)
+            let r = f.powf(g);
+            if r.is_infinite() && f.is_finite() && g.is_finite() {
+                return Err(exc(
+                    kind::OverflowError,
+                    "(34, 'Numerical result out of range')",
+                ));
+            }
+            r
         }
         _ => unreachable!("bitwise handled above"),
     }))
@@ -317,11 +338,8 @@ pub fn rich_compare(op: CmpOp, a: &Value, b: &Value) -> Result<bool, Exc> {
     };
     match (a, b) {
         _ if a.as_num().is_some() && b.as_num().is_some() => {
-            let ord = match (a.as_num().expect("a number"), b.as_num().expect("a number")) {
-                (Num::Int(x), Num::Int(y)) => Some(x.cmp(&y)),
-                (x, y) => x.to_f64().partial_cmp(&y.to_f64()),
-            };
-            Ok(by(ord))
+            let (x, y) = (a.as_num().expect("a number"), b.as_num().expect("a number"));
+            Ok(by(x.compare(y)))
         }
         (Value::Str(x), Value::Str(y)) => Ok(by(Some(x.cmp(y)))),
         (Value::Tuple(x), Value::Tuple(y)) => seq_compare(op, x, y),
@@ -426,7 +444,7 @@ pub fn contains(container: &Value, item: &Value) -> Result<bool, Exc> {
             let key = item.to_key().map_err(type_error)?;
             Ok(d.items.lock().contains_key(&key))
         }
-        Value::Range(r) => Ok(match int_of(item) {
+        Value::Range(r) => Ok(match int_of(item).or_else(|| integral_float(item)) {
             Some(i) => {
                 let (start, stop, step) = **r;
                 if step > 0 {

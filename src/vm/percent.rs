@@ -29,6 +29,7 @@ pub fn percent_format(text: &str, args: &Value) -> Result<String, Exc> {
     let mut next = items.into_iter();
     let mut used_mapping = false;
     let mut out = String::new();
+    let total = text.chars().count();
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         if c != '%' {
@@ -58,7 +59,9 @@ pub fn percent_format(text: &str, args: &Value) -> Result<String, Exc> {
                 .next()
                 .ok_or_else(|| type_error("not enough arguments for format string"))?,
         };
-        out.push_str(&convert(&conv, &arg)?);
+        // The conversion character's index, for the error naming an unknown one.
+        let at = total - chars.clone().count() - 1;
+        out.push_str(&convert(&conv, &arg, at)?);
     }
     if !used_mapping && !mapping && next.next().is_some() {
         return Err(type_error(
@@ -112,7 +115,7 @@ fn parse(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> Result<Convers
     Ok(conv)
 }
 
-fn convert(conv: &Conversion, arg: &Value) -> Result<String, Exc> {
+fn convert(conv: &Conversion, arg: &Value, at: usize) -> Result<String, Exc> {
     let sign = if conv.plus {
         "+"
     } else if conv.space {
@@ -190,7 +193,7 @@ fn convert(conv: &Conversion, arg: &Value) -> Result<String, Exc> {
             format_value(&Value::str(text), &format!("{align}{width}"))
         }
         c => Err(value_error(format!(
-            "unsupported format character '{c}' (0x{:x})",
+            "unsupported format character '{c}' (0x{:x}) at index {at}",
             c as u32
         ))),
     }

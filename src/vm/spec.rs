@@ -300,7 +300,44 @@ pub fn str_format(
     kwargs: &[(Arc<str>, Value)],
 ) -> Result<String, Exc> {
     let mut out = String::new();
+    // The next automatic field number, and whether a field was numbered by hand (Python
+    // refuses to mix the two).
     let mut auto = 0;
+    let mut manual = false;
+    let mut lookup = |name: &str, auto: &mut usize| -> Result<&Value, Exc> {
+        let index = if name.is_empty() {
+            if manual {
+                return Err(value_error(
+                    "cannot switch from manual field specification to automatic field numbering",
+                ));
+            }
+            *auto += 1;
+            Some(*auto - 1)
+        } else if let Ok(i) = name.parse::<usize>() {
+            if *auto > 0 {
+                return Err(value_error(
+                    "cannot switch from automatic field numbering to manual field specification",
+                ));
+            }
+            manual = true;
+            Some(i)
+        } else {
+            None
+        };
+        match index {
+            Some(i) => args.get(i).ok_or_else(|| {
+                exc(
+                    kind::IndexError,
+                    format!("Replacement index {i} out of range for positional args tuple"),
+                )
+            }),
+            None => kwargs
+                .iter()
+                .find(|(k, _)| **k == *name)
+                .map(|(_, v)| v)
+                .ok_or_else(|| super::exc::Exception::new(kind::KeyError, vec![Value::str(name)])),
+        }
+    };
     let mut chars = template.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
@@ -313,13 +350,23 @@ pub fn str_format(
                 out.push('}');
             }
             '}' => return Err(value_error("Single '}' encountered in format string")),
+            '{' if chars.peek().is_none() => {
+                return Err(value_error("Single '{' encountered in format string"));
+            }
             '{' => {
+                // The field up to its matching `}` (a spec may hold nested `{...}` fields).
                 let mut field = String::new();
+                let mut depth = 0;
                 let mut closed = false;
                 for d in chars.by_ref() {
-                    if d == '}' {
-                        closed = true;
-                        break;
+                    match d {
+                        '}' if depth == 0 => {
+                            closed = true;
+                            break;
+                        }
+                        '}' => depth -= 1,
+                        '{' => depth += 1,
+                        _ => {}
                     }
                     field.push(d);
                 }
@@ -331,33 +378,25 @@ pub fn str_format(
                     Some((n, c)) => (n, Some(c)),
                     None => (field, None),
                 };
-                let value = if name.is_empty() {
-                    auto += 1;
-                    args.get(auto - 1).ok_or_else(|| {
-                        exc(
-                            kind::IndexError,
-                            format!(
-                                "Replacement index {} out of range for positional args tuple",
-                                auto - 1
-                            ),
-                        )
-                    })?
-                } else if let Ok(i) = name.parse::<usize>() {
-                    args.get(i).ok_or_else(|| {
-                        exc(
-                            kind::IndexError,
-                            format!("Replacement index {i} out of range for positional args tuple"),
-                        )
-                    })?
+                let value = lookup(name, &mut auto)?;
+                let spec = if spec.contains('{') {
+                    let mut expanded = String::new();
+                    let mut rest = spec;
+                    while let Some(open) = rest.find('{') {
+                        expanded.push_str(&rest[..open]);
+                        let Some(close) = rest[open..].find('}') else {
+                            return Err(value_error("unmatched '{' in format spec"));
+                        };
+                        let inner = &rest[open + 1..open + close];
+                        expanded.push_str(&str_of(lookup(inner, &mut auto)?));
+                        rest = &rest[open + close + 1..];
+                    }
+                    expanded.push_str(rest);
+                    expanded
                 } else {
-                    kwargs
-                        .iter()
-                        .find(|(k, _)| **k == *name)
-                        .map(|(_, v)| v)
-                        .ok_or_else(|| {
-                            super::exc::Exception::new(kind::KeyError, vec![Value::str(name)])
-                        })?
+                    spec.to_string()
                 };
+                let spec = spec.as_str();
                 let converted = match conversion {
                     None => value.clone(),
                     Some("r") => Value::str(repr_of(value)),
@@ -418,9 +457,12 @@ mod tests {
         let kw = vec![(Arc::from("name"), Value::str("ann"))];
         let args = vec![Value::str("é"), Value::Int(3)];
         assert_eq!(
-            str_format("{} {1:>3} {0!r} {name}!", &args, &kw).unwrap(),
+            str_format("{0} {1:>3} {0!r} {name}!", &args, &kw).unwrap(),
             "é   3 'é' ann!"
         );
+        // Python refuses to mix automatic and manual numbering.
+        assert!(str_format("{} {1}", &args, &kw).is_err());
+        assert_eq!(str_format("{:>{}}", &args, &kw).unwrap(), "  é");
         assert!(str_format("{missing}", &args, &kw).is_err());
     }
 }

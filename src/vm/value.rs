@@ -242,8 +242,7 @@ impl Value {
                 Value::Int(_) | Value::Float(_) | Value::Bool(_),
                 Value::Int(_) | Value::Float(_) | Value::Bool(_),
             ) => match (self.as_num(), other.as_num()) {
-                (Some(Num::Int(a)), Some(Num::Int(b))) => a == b,
-                (Some(a), Some(b)) => a.to_f64() == b.to_f64(),
+                (Some(a), Some(b)) => a.compare(b) == Some(std::cmp::Ordering::Equal),
                 _ => false,
             },
             (Value::Str(a), Value::Str(b)) => a == b,
@@ -310,6 +309,39 @@ impl Num {
             Num::Int(i) => i as f64,
             Num::Float(f) => f,
         }
+    }
+
+    /// Python's exact ordering of two numbers (an int and a float are compared by value,
+    /// not by converting the int to a float), or `None` when either is NaN.
+    pub fn compare(self, other: Num) -> Option<std::cmp::Ordering> {
+        match (self, other) {
+            (Num::Int(a), Num::Int(b)) => Some(a.cmp(&b)),
+            (Num::Float(f), Num::Float(g)) => f.partial_cmp(&g),
+            (Num::Int(i), Num::Float(f)) => int_float_cmp(i, f),
+            (Num::Float(f), Num::Int(i)) => int_float_cmp(i, f).map(|o| o.reverse()),
+        }
+    }
+}
+
+/// `i` compared with `f`, exactly.
+fn int_float_cmp(i: i64, f: f64) -> Option<std::cmp::Ordering> {
+    use std::cmp::Ordering;
+    if f.is_nan() {
+        return None;
+    }
+    // 2**63 as a float: every i64 is below it and at or above its negation.
+    const TWO_63: f64 = 9_223_372_036_854_775_808.0;
+    if f >= TWO_63 {
+        return Some(Ordering::Less);
+    }
+    if f < -TWO_63 {
+        return Some(Ordering::Greater);
+    }
+    let floor = f.floor();
+    // In range, so the floor converts exactly.
+    match i.cmp(&(floor as i64)) {
+        Ordering::Equal if f > floor => Some(Ordering::Less),
+        o => Some(o),
     }
 }
 
