@@ -713,17 +713,7 @@ pub fn is_printable(c: char) -> bool {
     if n < 0x80 {
         return (0x20..0x7f).contains(&n);
     }
-    NOT_PRINTABLE
-        .binary_search_by(|&(lo, hi)| {
-            if hi < n {
-                std::cmp::Ordering::Less
-            } else if lo > n {
-                std::cmp::Ordering::Greater
-            } else {
-                std::cmp::Ordering::Equal
-            }
-        })
-        .is_err()
+    !super::unicode::in_ranges(NOT_PRINTABLE, n)
 }
 
 #[cfg(test)]

@@ -89,8 +89,12 @@ const DIGITS: &[(u32, u32)] = &[
 
 /// Python's `c.isdigit()` for one character.
 pub fn is_digit(c: char) -> bool {
-    let c = c as u32;
-    DIGITS
+    in_ranges(DIGITS, c as u32)
+}
+
+/// Whether `c` lies in one of `ranges`: sorted, disjoint, inclusive `(low, high)` pairs.
+pub fn in_ranges(ranges: &[(u32, u32)], c: u32) -> bool {
+    ranges
         .binary_search_by(|&(lo, hi)| {
             if hi < c {
                 std::cmp::Ordering::Less
