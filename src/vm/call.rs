@@ -156,6 +156,42 @@ fn fill_defaults(sig: &Signature, out: &mut [Option<Value>], defaults: Option<&[
     }
 }
 
+/// A later `*more` in a call: its items are added to `into`, the list of positional
+/// arguments gathered so far (`ExtendStar`).
+pub fn extend_star(into: Option<&Value>, more: &Value) -> Result<(), Exc> {
+    if super::seq::iter(more).is_err() {
+        return Err(type_error(format!(
+            "Value after * must be an iterable, not {}",
+            more.type_name()
+        )));
+    }
+    let items = super::seq::to_vec(more)?;
+    if let Some(Value::List(into)) = into {
+        into.items.lock().extend(items);
+    }
+    Ok(())
+}
+
+/// A further `**more` in a call to `callee`: its items are added to `into`, the keyword
+/// arguments gathered so far, refusing a keyword given twice (`MergeKw`).
+pub fn merge_kw(into: Option<&Value>, more: &Value, callee: &Value) -> Result<(), Exc> {
+    let name = |e| name_callee(e, callee);
+    let items = double_star_values(more).map_err(name)?;
+    if let Some(Value::Dict(into)) = into {
+        let mut into = into.items.lock();
+        for (k, v) in items {
+            let key = Value::Str(k.clone()).to_key().map_err(type_error)?;
+            if into.contains_key(&key) {
+                return Err(name(type_error(format!(
+                    "got multiple values for keyword argument '{k}'"
+                ))));
+            }
+            into.insert(key, v);
+        }
+    }
+    Ok(())
+}
+
 /// Expands `*xs` into positional values.
 pub fn star_values(v: &Value) -> Result<Vec<Value>, Exc> {
     if super::seq::iter(v).is_err() {

@@ -236,35 +236,13 @@ impl Task {
             }
             Op::ExtendStar => {
                 let more = self.pop();
-                if seq::iter(&more).is_err() {
-                    return Err(type_error(format!(
-                        "Value after * must be an iterable, not {}",
-                        more.type_name()
-                    )));
-                }
-                let items = seq::to_vec(&more)?;
-                if let Some(Value::List(into)) = self.stack.last() {
-                    into.items.lock().extend(items);
-                }
+                super::call::extend_star(self.stack.last(), &more)?;
             }
             Op::MergeKw(below) => {
                 let more = self.pop();
                 let at = self.stack.len().checked_sub(below as usize + 2);
                 let callee = at.map_or(Value::None, |i| self.stack[i].clone());
-                let name = |e| super::call::name_callee(e, &callee);
-                let items = double_star_values(&more).map_err(name)?;
-                if let Some(Value::Dict(into)) = self.stack.last() {
-                    let mut into = into.items.lock();
-                    for (k, v) in items {
-                        let key = Value::Str(k.clone()).to_key().map_err(type_error)?;
-                        if into.contains_key(&key) {
-                            return Err(name(type_error(format!(
-                                "got multiple values for keyword argument '{k}'"
-                            ))));
-                        }
-                        into.insert(key, v);
-                    }
-                }
+                super::call::merge_kw(self.stack.last(), &more, &callee)?;
             }
             Op::Rot2 => {
                 let n = self.stack.len();
