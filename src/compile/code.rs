@@ -165,6 +165,20 @@ pub enum Op {
         /// How many defaults are on the stack.
         defaults: u16,
     },
+    /// Make a hoisted function from `children[code]` whose defaults come later
+    /// (`SetDefaults`, where its `def` is written).
+    MakeFunctionLater {
+        /// The function's code.
+        code: CodeId,
+    },
+    /// Pop `count` default values and give them to the function in global `global` (made
+    /// by `MakeFunctionLater`).
+    SetDefaults {
+        /// The function's global.
+        global: u32,
+        /// How many defaults are on the stack.
+        count: u16,
+    },
     /// Raise `NameError` for `names[i]` (a name no scope defines).
     NameError(u32),
     /// Return the top from the current function.

@@ -106,14 +106,7 @@ impl<'m> Compiler<'m> {
         let echo_cell = main_names.len() as u32;
         f.code.cell_names.push(Arc::from("<echo>"));
         f.code.own_cells = echo_cell + 1;
-        for item in items {
-            if let StmtKind::Def(def) = &item.node {
-                self.def(def, item.span);
-            }
-        }
-        for item in items {
-            self.declaration(item);
-        }
+        self.declarations(items);
         let at = Span::new(0, 0);
         if items
             .iter()

@@ -512,6 +512,17 @@ impl Task {
                 self.stack
                     .push(Value::Func(Function::new(code, defaults, cells)));
             }
+            Op::MakeFunctionLater { code } => {
+                let code = frame.code.children[code as usize].clone();
+                self.stack
+                    .push(Value::Func(Function::later(code, Vec::new())));
+            }
+            Op::SetDefaults { global, count } => {
+                let defaults = self.stack.split_off(self.stack.len() - count as usize);
+                if let Some(Value::Func(f)) = self.world.globals[global as usize].get() {
+                    let _ = f.defaults.set(defaults);
+                }
+            }
             Op::Return => {
                 let v = self.pop();
                 let f = self.frames.pop().expect("a frame");

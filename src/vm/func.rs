@@ -1,8 +1,8 @@
 //! Functions made by `def` and `lambda`, and the cells that let lambdas share variables
 //! with the function they were made in.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use parking_lot::Mutex;
 
@@ -25,8 +25,9 @@ pub struct Function {
     pub id: u64,
     /// Its code.
     pub code: Arc<Code>,
-    /// Default values of the trailing positional parameters.
-    pub defaults: Vec<Value>,
+    /// Default values of the trailing positional parameters; unset until the `def` runs
+    /// when they are evaluated there (see [`Function::later`]).
+    pub defaults: OnceLock<Vec<Value>>,
     /// Captured cells (a lambda's free variables), in the code's `free_names` order.
     pub cells: Vec<Cell>,
 }
@@ -34,10 +35,18 @@ pub struct Function {
 impl Function {
     /// A new function value.
     pub fn new(code: Arc<Code>, defaults: Vec<Value>, cells: Vec<Cell>) -> Arc<Function> {
+        let f = Function::later(code, cells);
+        let _ = f.defaults.set(defaults);
+        f
+    }
+
+    /// A hoisted function whose defaults are evaluated later, where its `def` is written
+    /// (they may read `shared` variables set up above it, as in Python).
+    pub fn later(code: Arc<Code>, cells: Vec<Cell>) -> Arc<Function> {
         Arc::new(Function {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             code,
-            defaults,
+            defaults: OnceLock::new(),
             cells,
         })
     }

@@ -140,7 +140,16 @@ impl Task {
             return Err(exc(kind::RuntimeError, "maximum recursion depth exceeded"));
         }
         let code = f.code.clone();
-        let bound = super::call::bind(&code.params, args, Some(&f.defaults))?;
+        let Some(defaults) = f.defaults.get() else {
+            return Err(exc(
+                kind::NameError,
+                format!(
+                    "{}() was called before its def ran: its default values are evaluated there",
+                    f.name()
+                ),
+            ));
+        };
+        let bound = super::call::bind(&code.params, args, Some(defaults))?;
         let mut frame = Frame::new(code, self.stack.len());
         for (slot, v) in bound.into_iter().enumerate() {
             frame.locals[slot] = v;
