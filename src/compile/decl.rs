@@ -123,8 +123,7 @@ fn static_defaults(def: &FuncDef) -> bool {
 }
 
 /// Whether evaluating `e` can observe nothing of the program's state: it reads no name,
-/// calls nothing and starts nothing (literals, and operators, indexing and comprehensions
-/// over them).
+/// calls nothing and starts nothing (literals, and operators and indexing over them).
 fn is_literal(e: &Expr) -> bool {
     match &e.node {
         ExprKind::Name(_)
