@@ -31,17 +31,25 @@ pub(super) struct Workers {
     /// worker that finds the count at zero knows a job is on its way to some worker.
     idle: Arc<AtomicUsize>,
     stack_size: usize,
+    /// How long a finished OS thread waits for another scenario thread.
+    idle_wait: Duration,
 }
 
 impl Workers {
     /// No workers yet; each will have a stack of `stack_size` bytes.
     pub(super) fn new(stack_size: usize) -> Workers {
+        Workers::waiting(stack_size, IDLE_WAIT)
+    }
+
+    /// [`Workers::new`], with finished OS threads waiting `idle_wait` for another job.
+    fn waiting(stack_size: usize, idle_wait: Duration) -> Workers {
         let (jobs, queue) = crossbeam_channel::unbounded();
         Workers {
             jobs,
             queue,
             idle: Arc::new(AtomicUsize::new(0)),
             stack_size,
+            idle_wait,
         }
     }
 
@@ -57,13 +65,13 @@ impl Workers {
             let _ = self.jobs.send((name, Box::new(job)));
             return Ok(());
         }
-        let (queue, idle) = (self.queue.clone(), self.idle.clone());
+        let (queue, idle, wait) = (self.queue.clone(), self.idle.clone(), self.idle_wait);
         std::thread::Builder::new()
             .name(name)
             .stack_size(self.stack_size)
             .spawn(move || {
                 job();
-                serve(&queue, &idle);
+                serve(&queue, &idle, wait);
             })
             .map(|_| ())
     }
@@ -77,11 +85,11 @@ fn take_one(count: &AtomicUsize) -> bool {
 }
 
 /// A worker's life after its first job: wait for the next one, run it, and so on, until
-/// none comes for [`IDLE_WAIT`] or the run is over (the sender is gone).
-fn serve(queue: &Receiver<(String, Job)>, idle: &AtomicUsize) {
+/// none comes for `wait` or the run is over (the sender is gone).
+fn serve(queue: &Receiver<(String, Job)>, idle: &AtomicUsize, wait: Duration) {
     loop {
         idle.fetch_add(1, SeqCst);
-        let next = match queue.recv_timeout(IDLE_WAIT) {
+        let next = match queue.recv_timeout(wait) {
             Ok(next) => next,
             Err(RecvTimeoutError::Disconnected) => return,
             Err(RecvTimeoutError::Timeout) => {
@@ -127,7 +135,8 @@ mod tests {
     /// their own.
     #[test]
     fn finished_threads_are_reused_and_live_ones_are_not() {
-        let workers = Workers::new(1 << 20);
+        // Waiting workers never give up during the test, however slow the machine.
+        let workers = Workers::waiting(1 << 20, Duration::from_secs(3600));
         let (done, ids) = mpsc::channel();
         let mut one_after_another = Vec::new();
         for i in 0..5 {
