@@ -39,10 +39,7 @@ fn int_arg(v: Option<&Value>, default: i64) -> Result<i64, Exc> {
         None => Ok(default),
         Some(Value::Int(i)) => Ok(*i),
         Some(Value::Bool(b)) => Ok(*b as i64),
-        Some(other) => Err(type_error(format!(
-            "'{}' object cannot be interpreted as an integer",
-            other.type_name()
-        ))),
+        Some(other) => Err(crate::vm::exc::not_an_integer(other)),
     }
 }
 
@@ -52,12 +49,10 @@ fn lock_timeout(args: &[Option<Value>]) -> Result<(bool, Option<f64>), Exc> {
     // `_thread` takes no `None` here: the timeout is a number, -1 (the default) for none.
     let timeout = match arg(args, 1) {
         None => -1.0,
-        Some(v) => v.as_num().map(|n| n.to_f64()).ok_or_else(|| {
-            type_error(format!(
-                "'{}' object cannot be interpreted as an integer",
-                v.type_name()
-            ))
-        })?,
+        Some(v) => v
+            .as_num()
+            .map(|n| n.to_f64())
+            .ok_or_else(|| crate::vm::exc::not_an_integer(v))?,
     };
     if !blocking && timeout != -1.0 {
         return Err(value_error(

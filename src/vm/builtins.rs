@@ -56,10 +56,7 @@ pub(super) fn int_arg(v: &Value) -> Result<i64, Exc> {
     match v {
         Value::Int(i) => Ok(*i),
         Value::Bool(b) => Ok(*b as i64),
-        other => Err(type_error(format!(
-            "'{}' object cannot be interpreted as an integer",
-            other.type_name()
-        ))),
+        other => Err(super::exc::not_an_integer(other)),
     }
 }
 
@@ -159,10 +156,7 @@ fn to_int(args: &[Option<Value>]) -> Result<Value, Exc> {
                 ));
             }
             if f.trunc().abs() >= 9.223372036854776e18 {
-                return Err(exc(
-                    kind::OverflowError,
-                    "integer overflow: thr integers are 64-bit",
-                ));
+                return Err(super::exc::overflow());
             }
             Ok(Value::Int(f.trunc() as i64))
         }
@@ -211,16 +205,10 @@ fn to_int(args: &[Option<Value>]) -> Result<Value, Exc> {
                 // A valid literal too big for 64 bits is an overflow (Python would grow).
                 Ok(i) if !digits.is_empty() => i64::try_from(if neg { -i } else { i })
                     .map(Value::Int)
-                    .map_err(|_| {
-                        super::exc::exc(
-                            super::exc::kind::OverflowError,
-                            "integer overflow: thr integers are 64-bit",
-                        )
-                    }),
-                Err(e) if *e.kind() == std::num::IntErrorKind::PosOverflow => Err(super::exc::exc(
-                    super::exc::kind::OverflowError,
-                    "integer overflow: thr integers are 64-bit",
-                )),
+                    .map_err(|_| super::exc::overflow()),
+                Err(e) if *e.kind() == std::num::IntErrorKind::PosOverflow => {
+                    Err(super::exc::overflow())
+                }
                 _ => Err(value_error(format!(
                     "invalid literal for int() with base {asked}: {}",
                     repr_of(v)
@@ -267,12 +255,10 @@ fn to_float(v: Option<&Value>) -> Result<Value, Exc> {
 
 fn abs(v: &Value) -> Result<Value, Exc> {
     match v {
-        Value::Int(i) => i.checked_abs().map(Value::Int).ok_or_else(|| {
-            exc(
-                kind::OverflowError,
-                "integer overflow: thr integers are 64-bit",
-            )
-        }),
+        Value::Int(i) => i
+            .checked_abs()
+            .map(Value::Int)
+            .ok_or_else(super::exc::overflow),
         Value::Bool(b) => Ok(Value::Int(*b as i64)),
         Value::Float(f) => Ok(Value::Float(f.abs())),
         other => Err(type_error(format!(
@@ -359,10 +345,7 @@ fn round(args: &[Option<Value>]) -> Result<Value, Exc> {
             }
             let r = f.round_ties_even();
             if r.abs() >= 9.223372036854776e18 {
-                return Err(exc(
-                    kind::OverflowError,
-                    "integer overflow: thr integers are 64-bit",
-                ));
+                return Err(super::exc::overflow());
             }
             Ok(Value::Int(r as i64))
         }

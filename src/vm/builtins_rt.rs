@@ -56,10 +56,7 @@ fn call_inner(
                 Some(n) => n.to_f64(),
                 None => {
                     let v = arg(args, 0).unwrap_or(&Value::None);
-                    return Err(type_error(format!(
-                        "'{}' object cannot be interpreted as an integer",
-                        v.type_name()
-                    )));
+                    return Err(super::exc::not_an_integer(v));
                 }
             };
             if secs < 0.0 {

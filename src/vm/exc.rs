@@ -171,6 +171,23 @@ pub fn runtime_error(message: impl Into<String>) -> Exc {
     exc(kind::RuntimeError, message)
 }
 
+/// `OverflowError` for an integer result beyond 64 bits (LANGUAGE.md: thr integers are
+/// 64-bit where Python's would grow).
+pub fn overflow() -> Exc {
+    exc(
+        kind::OverflowError,
+        "integer overflow: thr integers are 64-bit",
+    )
+}
+
+/// Python's `TypeError` for `v` where an integer is needed (an index, a count, a width).
+pub fn not_an_integer(v: &Value) -> Exc {
+    type_error(format!(
+        "'{}' object cannot be interpreted as an integer",
+        v.type_name()
+    ))
+}
+
 /// An error of `kind` without a message (`Empty`, `Full`, `TimeoutError`).
 pub fn bare(kind: ExcKind) -> Exc {
     Exception::new(kind, Vec::new())

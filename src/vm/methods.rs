@@ -125,10 +125,7 @@ fn list_method(
                 let i = match &args[0] {
                     Value::Int(i) => *i,
                     other => {
-                        return Err(type_error(format!(
-                            "'{}' object cannot be interpreted as an integer",
-                            other.type_name()
-                        )));
+                        return Err(super::exc::not_an_integer(other));
                     }
                 };
                 let at = if i < 0 { (i + n).max(0) } else { i.min(n) } as usize;
@@ -143,10 +140,7 @@ fn list_method(
                 let at = match args.first() {
                     Some(i @ (Value::Int(_) | Value::Bool(_))) => position(i, items.len(), "pop")?,
                     Some(other) => {
-                        return Err(type_error(format!(
-                            "'{}' object cannot be interpreted as an integer",
-                            other.type_name()
-                        )));
+                        return Err(super::exc::not_an_integer(other));
                     }
                     None => items.len() - 1,
                 };
@@ -397,10 +391,7 @@ fn str_method(
                     Value::Int(w) => (*w).max(0) as usize,
                     Value::Bool(w) => *w as usize,
                     other => {
-                        return Err(type_error(format!(
-                            "'{}' object cannot be interpreted as an integer",
-                            other.type_name()
-                        )));
+                        return Err(super::exc::not_an_integer(other));
                     }
                 };
                 let fill = match args.get(1) {

@@ -2,16 +2,9 @@
 
 use std::cmp::Ordering;
 
-use super::exc::{Exc, exc, kind, type_error, value_error};
+use super::exc::{Exc, exc, kind, overflow, type_error, value_error};
 use super::value::{Num, Value};
 use crate::syntax::ast::{BinOp, CmpOp, UnaryOp};
-
-fn overflow() -> Exc {
-    exc(
-        kind::OverflowError,
-        "integer overflow: thr integers are 64-bit",
-    )
-}
 
 /// Python's error for operand types an operator does not take; `suffix` is `=` for an
 /// augmented assignment (`+=`).
