@@ -3,6 +3,7 @@
 //! `methods` maps a scenario's method calls onto the rules.
 
 pub mod barrier;
+pub mod completions;
 pub mod condition;
 pub mod local;
 pub mod lock;
@@ -56,6 +57,8 @@ pub enum Body {
     Thread(thread::ThreadObj),
     /// A pool's future.
     Future(pool::Future),
+    /// The generator `as_completed` returns.
+    Completions(completions::Completions),
 }
 
 impl Object {
@@ -106,6 +109,7 @@ impl Object {
             Body::Thread(t) if t.timer.is_some() => Kind::Timer,
             Body::Thread(_) => Kind::Thread,
             Body::Future(_) => Kind::Future,
+            Body::Completions(_) => Kind::Generator,
         }
     }
 
@@ -195,6 +199,7 @@ impl Object {
             Body::Queue(q) => q.forget(tid),
             Body::Thread(t) => t.forget(tid),
             Body::Future(f) => f.forget(tid),
+            Body::Completions(c) => c.unregister(tid, true),
             Body::Pool(_) | Body::Local(_) => {}
         }
     }

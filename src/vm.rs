@@ -8,6 +8,7 @@ mod exec;
 mod fast;
 pub mod format;
 pub mod func;
+mod iterate;
 pub mod methods;
 pub mod objects;
 pub mod ops;

@@ -313,7 +313,7 @@ impl<'m> Compiler<'m> {
         }
         self.emit(Op::GetIter, c.iter.span);
         let top = self.here();
-        let exit = self.emit(Op::ForIter(0), c.target.span);
+        let exit = self.emit(Op::ForIter(0), c.iter.span);
         self.store_target(&c.target);
         for f in &c.ifs {
             self.expr(f);

@@ -60,7 +60,7 @@ impl<'m> Compiler<'m> {
                 self.expr(iter);
                 self.emit(Op::GetIter, iter.span);
                 let top = self.here();
-                let exit = self.emit(Op::ForIter(0), target.span);
+                let exit = self.emit(Op::ForIter(0), iter.span);
                 self.store_target(target);
                 self.loop_body(top, body, true);
                 self.emit(Op::Jump(top), span);

@@ -44,7 +44,7 @@ const FUNCTIONS: &[&str] = &[
     "get_ident() -> int",
     "get_native_id() -> int",
     "wait(fs, timeout=None, return_when=ALL_COMPLETED) -> tuple",
-    "as_completed(fs, timeout=None) -> list",
+    "as_completed(fs, timeout=None) -> generator",
 ];
 
 /// Builtin constants (for `wait(..., return_when=...)`).

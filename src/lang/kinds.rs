@@ -41,6 +41,8 @@ pub enum Kind {
     Pool,
     /// A pool's `Future`.
     Future,
+    /// The generator `as_completed` returns.
+    Generator,
     /// `[...]`.
     List,
     /// `{...}`.
@@ -288,6 +290,10 @@ static TABLE: LazyLock<Vec<(Kind, KindInfo)>> = LazyLock::new(|| {
             ),
         ),
         (
+            Kind::Generator,
+            info("a generator", "generator", &[], &[], false),
+        ),
+        (
             Kind::List,
             info(
                 "a list",
@@ -419,6 +425,7 @@ impl Kind {
             "Timer" => Kind::Timer,
             "Future" => Kind::Future,
             "list" => Kind::List,
+            "generator" => Kind::Generator,
             "dict" => Kind::Dict,
             "str" => Kind::Str,
             "tuple" => Kind::Tuple,

@@ -7,6 +7,7 @@ use super::exc::{Exc, exc, kind, type_error, value_error};
 use super::format::str_of;
 use super::seq::to_vec;
 use super::value::Value;
+use crate::sync::completions::Completions;
 use crate::sync::methods::new_thread;
 use crate::sync::thread::{Entry, TimerState};
 use crate::sync::wait::{Ctx, OpState, Outcome, Poll, WaitInfo};
@@ -266,7 +267,8 @@ fn kwargs_of(v: Option<&Value>) -> Result<Vec<(Arc<str>, Value)>, Exc> {
     }
 }
 
-/// `wait(fs, timeout, return_when)` and `as_completed(fs, timeout)`.
+/// `wait(fs, timeout, return_when)`, and `as_completed(fs, timeout)`, which returns a
+/// generator (see [`crate::sync::completions`]).
 fn futures_wait(
     name: &str,
     ctx: &mut Ctx<'_>,
@@ -290,8 +292,15 @@ fn futures_wait(
     let mut seen = std::collections::HashSet::new();
     futures.retain(|f| seen.insert(Arc::as_ptr(f)));
     let timeout = crate::sync::methods::timeout_arg(arg(args, 1))?;
-    let mode = match (name, arg(args, 2)) {
-        ("wait", Some(Value::Str(s))) => s.to_string(),
+    if name == "as_completed" {
+        let generator = Completions::new(futures, timeout);
+        return Ok(Outcome::Done(Value::Object(Object::new(
+            "as_completed",
+            Body::Completions(generator),
+        ))));
+    }
+    let mode = match arg(args, 2) {
+        Some(Value::Str(s)) => s.to_string(),
         _ => "ALL_COMPLETED".into(),
     };
     let deadline = st.deadline(|| ctx.host.now(), timeout);
@@ -332,27 +341,8 @@ fn futures_wait(
     if let Poll::Pending = finished {
         return Ok(Outcome::Pending);
     }
-    let (mut done, not_done): (Vec<_>, Vec<_>) = futures.iter().cloned().partition(is_done);
-    if name == "as_completed" {
-        done.sort_by_key(|f| match &f.body {
-            Body::Future(x) => x.done_order(),
-            _ => 0,
-        });
-    }
+    let (done, not_done): (Vec<_>, Vec<_>) = futures.iter().cloned().partition(is_done);
     let as_values = |v: Vec<Arc<Object>>| Value::list(v.into_iter().map(Value::Object).collect());
-    if name == "as_completed" {
-        if !not_done.is_empty() {
-            return Err(exc(
-                kind::TimeoutError,
-                format!(
-                    "{} (of {}) futures unfinished",
-                    not_done.len(),
-                    futures.len()
-                ),
-            ));
-        }
-        return Ok(Outcome::Done(as_values(done)));
-    }
     Ok(Outcome::Done(Value::tuple(vec![
         as_values(done),
         as_values(not_done),

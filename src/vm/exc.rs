@@ -113,6 +113,10 @@ pub struct Exception {
     pub args: Vec<Value>,
     /// Where it was raised and the calls it passed through, innermost first.
     pub traceback: Mutex<Vec<TraceEntry>>,
+    /// Not an error of the scenario: a consumer that can't wait met an `as_completed`
+    /// generator whose futures are still running. The VM waits for them and runs the
+    /// instruction again (see [`waits_for`]).
+    pub waits_for: Option<Arc<crate::sync::Object>>,
 }
 
 /// A raised error, as Rust code passes it around.
@@ -126,6 +130,7 @@ impl Exception {
             kind,
             args,
             traceback: Mutex::new(Vec::new()),
+            waits_for: None,
         })
     }
 
@@ -186,6 +191,21 @@ pub fn not_an_integer(v: &Value) -> Exc {
         "'{}' object cannot be interpreted as an integer",
         v.type_name()
     ))
+}
+
+/// The request to wait for the futures of `as_completed` generator `generator` before
+/// the instruction that iterates it runs again. Where it can't be run again it surfaces
+/// as this `RuntimeError`.
+pub fn waits_for(generator: Arc<crate::sync::Object>) -> Exc {
+    Arc::new(Exception {
+        id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+        kind: kind::RuntimeError,
+        args: vec![Value::str(
+            "as_completed(): here its futures can't be waited for; iterate it with a for loop",
+        )],
+        traceback: Mutex::new(Vec::new()),
+        waits_for: Some(generator),
+    })
 }
 
 /// An error of `kind` without a message (`Empty`, `Full`, `TimeoutError`).

@@ -10,9 +10,9 @@ use super::ops;
 use super::seq;
 use super::spec::format_value;
 use super::task::{Flow, Handler, Task};
-use super::value::{IterState, Value, set_int};
+use super::value::Value;
 use crate::compile::code::{CallShape, Capture, Op};
-use crate::sync::wait::{Ctx, Host};
+use crate::sync::wait::{Ctx, Host, Poll};
 
 /// What a call produced.
 pub(super) enum Called {
@@ -75,33 +75,6 @@ impl Task {
             }
         }
         Ok(args)
-    }
-
-    /// The next item of the iterator on top into local `slot` (true), or, at the end, the
-    /// iterator popped (false).
-    fn next_into_local(&mut self, slot: u32) -> Result<bool, Exc> {
-        let next = match self.stack.last_mut() {
-            Some(Value::Iter(it)) => match it.next_in_range() {
-                Some(Some(n)) => {
-                    let frame = self.frames.last_mut().expect("a frame");
-                    set_int(&mut frame.locals[slot as usize], n);
-                    return Ok(true);
-                }
-                Some(None) => None,
-                None => next_item(it)?,
-            },
-            _ => None,
-        };
-        match next {
-            Some(v) => {
-                self.frames.last_mut().expect("a frame").locals[slot as usize] = Some(v);
-                Ok(true)
-            }
-            None => {
-                self.stack.pop();
-                Ok(false)
-            }
-        }
     }
 
     /// Finishes a call that leaves `taken` items on the stack (its callee, if pushed, and
@@ -235,8 +208,10 @@ impl Task {
                 self.stack.push(b);
             }
             Op::ExtendStar => {
-                let more = self.pop();
-                super::call::extend_star(self.stack.last(), &more)?;
+                // `more` is popped once its items are taken (see `Unpack`).
+                let n = self.stack.len();
+                super::call::extend_star(n.checked_sub(2).map(|i| &self.stack[i]), self.top())?;
+                self.pop();
             }
             Op::MergeKw(below) => {
                 let more = self.pop();
@@ -267,21 +242,28 @@ impl Task {
                     .push(ops::binary_or_inplace(b, inplace, &l, &rhs)?);
             }
             Op::ForIterStore { exit, slot } => {
-                let got = self.next_into_local(slot)?;
+                let Poll::Ready(got) = self.next_into_local(host, slot)? else {
+                    return Ok(Flow::Pending);
+                };
                 let frame = self.frames.last_mut().expect("a frame");
                 // Fused with the `StoreLocal` after it, which is skipped.
                 frame.pc = if got { frame.pc + 1 } else { exit as usize };
             }
             Op::Binary(b) | Op::InplaceBinary(b) => {
-                let r = self.pop();
-                let l = self.pop();
+                // The operands stay on the stack until the result is known (see `Unpack`).
+                let n = self.stack.len();
                 let inplace = matches!(op, Op::InplaceBinary(_));
-                self.stack.push(ops::binary_or_inplace(b, inplace, &l, &r)?);
+                let (l, r) = (&self.stack[n - 2], &self.stack[n - 1]);
+                let v = ops::binary_or_inplace(b, inplace, l, r)?;
+                self.stack.truncate(n - 2);
+                self.stack.push(v);
             }
             Op::Compare(c) => {
-                let r = self.pop();
-                let l = self.pop();
-                self.stack.push(ops::compare(c, &l, &r)?);
+                // The operands stay on the stack until the result is known (see `Unpack`).
+                let n = self.stack.len();
+                let v = ops::compare(c, &self.stack[n - 2], &self.stack[n - 1])?;
+                self.stack.truncate(n - 2);
+                self.stack.push(v);
             }
             Op::CompareConst(c, k) => {
                 // Fused with the `Compare` after it, which is skipped.
@@ -413,41 +395,8 @@ impl Task {
                 let v = self.pop();
                 self.stack.push(Value::Iter(Box::new(seq::iter(&v)?)));
             }
-            Op::ForIter(t) => {
-                let next = match self.stack.last_mut() {
-                    Some(Value::Iter(it)) => next_item(it)?,
-                    _ => None,
-                };
-                match next {
-                    Some(v) => self.stack.push(v),
-                    None => {
-                        self.pop();
-                        self.frames.last_mut().expect("a frame").pc = t as usize;
-                    }
-                }
-            }
-            Op::Unpack(n) => {
-                let v = self.pop();
-                let items = seq::to_vec(&v).map_err(|_| {
-                    type_error(format!(
-                        "cannot unpack non-iterable {} object",
-                        v.type_name()
-                    ))
-                })?;
-                let n = n as usize;
-                if items.len() < n {
-                    return Err(super::exc::value_error(format!(
-                        "not enough values to unpack (expected {n}, got {})",
-                        items.len()
-                    )));
-                }
-                if items.len() > n {
-                    return Err(super::exc::value_error(format!(
-                        "too many values to unpack (expected {n})"
-                    )));
-                }
-                self.stack.extend(items.into_iter().rev());
-            }
+            Op::ForIter(t) => return self.for_iter(host, t),
+            Op::Unpack(n) => self.unpack(n as usize)?,
             Op::Call(shape) => {
                 let n = self.operand_count(shape);
                 let callee = self.stack[self.stack.len() - n - 1].clone();
@@ -629,14 +578,4 @@ impl Task {
         }
         Ok(Flow::Next)
     }
-}
-
-/// The next item of an iteration, with ranges (the common loop) handled here rather than
-/// through a call that returns its result in memory.
-#[inline(always)]
-fn next_item(it: &mut IterState) -> Result<Option<Value>, Exc> {
-    if let Some(next) = it.next_in_range() {
-        return Ok(next.map(Value::Int));
-    }
-    seq::next(it)
 }

@@ -448,6 +448,16 @@ pub fn contains(container: &Value, item: &Value) -> Result<bool, Exc> {
             }
             None => false,
         }),
+        // A generator is consumed up to the item, as in Python.
+        Value::Object(_) if super::seq::iter(container).is_ok() => {
+            let mut it = super::seq::iter(container)?;
+            while let Some(x) = super::seq::next(&mut it)? {
+                if x.py_eq(item) {
+                    return Ok(true);
+                }
+            }
+            Ok(false)
+        }
         other => Err(type_error(format!(
             "argument of type '{}' is not iterable",
             other.type_name()

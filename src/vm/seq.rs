@@ -7,6 +7,7 @@ use indexmap::IndexMap;
 
 use super::exc::{Exc, exc, kind, type_error, value_error};
 use super::value::{IterState, Value, range_len};
+use crate::sync::Body;
 
 fn index_error(what: &str) -> Exc {
     exc(kind::IndexError, format!("{what} index out of range"))
@@ -305,6 +306,9 @@ pub fn iter(v: &Value) -> Result<IterState, Exc> {
             d.items.lock().keys().map(|k| k.0.clone()).collect(),
             0,
         ),
+        Value::Object(o) if matches!(o.body, Body::Completions(_)) => {
+            IterState::Completions(o.clone())
+        }
         other => {
             return Err(type_error(format!(
                 "'{}' object is not iterable",
@@ -353,6 +357,11 @@ pub fn next(it: &mut IterState) -> Result<Option<Value>, Exc> {
             item
         }
         IterState::Dict(..) => None,
+        // Taken only when no future is left to wait for; else the VM waits and asks again.
+        IterState::Completions(g) => match &g.body {
+            Body::Completions(c) => c.take_if_all_done(g)?.map(Value::Object),
+            _ => None,
+        },
     })
 }
 

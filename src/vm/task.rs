@@ -13,7 +13,7 @@ use super::value::Value;
 use super::world::World;
 use crate::compile::code::{Code, Op};
 use crate::sync::Object;
-use crate::sync::wait::{Host, OpState, Tid};
+use crate::sync::wait::{Host, OpState, Poll, Tid};
 
 /// Frames deeper than this raise `RecursionError` (a `RuntimeError`).
 pub const MAX_FRAMES: usize = 1000;
@@ -246,6 +246,17 @@ impl Task {
                 }
                 Ok(Flow::Finished) => return Step::Finished(None),
                 Err(e) => {
+                    let e = match self.wait_then_rerun(host, op, e) {
+                        Poll::Ready(Ok(())) => {
+                            self.frames.last_mut().expect("a frame").pc = pc;
+                            continue;
+                        }
+                        Poll::Pending => {
+                            self.frames.last_mut().expect("a frame").pc = pc;
+                            return Step::Blocked;
+                        }
+                        Poll::Ready(Err(e)) => e,
+                    };
                     self.op.clear();
                     if let Some(uncaught) = self.unwind(e) {
                         return Step::Finished(Some(uncaught));
@@ -266,6 +277,11 @@ impl Task {
             | Op::EnterWithGlobal(_)
             | Op::ExitWithGlobal(_) => true,
             Op::EnterWith | Op::ExitWith => matches!(self.stack.last(), Some(Value::Object(_))),
+            // A step of an `as_completed` generator waits for other threads.
+            Op::ForIter(_) | Op::ForIterStore { .. } => matches!(
+                self.stack.last(),
+                Some(Value::Iter(it)) if matches!(**it, super::value::IterState::Completions(_))
+            ),
             Op::CallMethodGlobal { global, .. } => matches!(
                 self.world.globals[global as usize].get(),
                 Some(Value::Object(_))

@@ -121,6 +121,18 @@ impl Task {
                     _ => Pre::Nothing,
                 }
             }
+            Op::ForIter(_) | Op::ForIterStore { .. } => match top(0) {
+                Some(Value::Iter(it)) => match &**it {
+                    super::value::IterState::Completions(g) => Pre::Method {
+                        object: g.clone(),
+                        op: "next",
+                        first: None,
+                        frames: self.frames.len(),
+                    },
+                    _ => Pre::Nothing,
+                },
+                _ => Pre::Nothing,
+            },
             Op::EnterWith | Op::ExitWith => match top(0) {
                 Some(Value::Object(o)) => Pre::With {
                     object: o.clone(),
@@ -162,7 +174,10 @@ impl Task {
         let Some(tracer) = self.world.tracer() else {
             return;
         };
-        if matches!(result, Ok(Flow::Pending)) {
+        // Not done yet: blocked, or to run again after waiting for an `as_completed`
+        // generator's futures.
+        if matches!(result, Ok(Flow::Pending)) || matches!(result, Err(e) if e.waits_for.is_some())
+        {
             return;
         }
         let span = self.user_span();
@@ -193,6 +208,25 @@ impl Task {
                         record(Kind::Spawn { child: th.tid });
                     }
                 }
+            }
+            (Op::ForIter(exit) | Op::ForIterStore { exit, .. }, Pre::Method { object, .. }) => {
+                tracer.unblock(self.tid);
+                let frame = self.frames.last().expect("a frame");
+                let item = match op {
+                    Op::ForIterStore { slot, .. } => frame.locals[slot as usize].as_ref(),
+                    _ => top,
+                };
+                let (outcome, text) = match result {
+                    Err(e) => (Outcome::Raised, e.headline()),
+                    Ok(_) if frame.pc == exit as usize => (Outcome::Ok, "exhausted".into()),
+                    Ok(_) => (Outcome::Ok, item.map_or_else(String::new, repr_of)),
+                };
+                record(Kind::Call {
+                    object: Some(object),
+                    op: "next",
+                    outcome,
+                    result: text,
+                });
             }
             (
                 _,

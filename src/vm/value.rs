@@ -102,6 +102,8 @@ pub enum IterState {
     /// Over a snapshot of a dict's keys: the dict, the keys, the position. The dict's
     /// size is checked at each step, as Python does.
     Dict(Value, Arc<[Value]>, usize),
+    /// Over an `as_completed` generator (see [`crate::sync::completions`]).
+    Completions(Arc<crate::sync::Object>),
 }
 
 impl IterState {

@@ -328,7 +328,9 @@ impl Session {
                     }
                 }
                 Body::Pool(p) => format!("{} workers started", p.workers().len()),
-                Body::Thread(_) | Body::Future(_) | Body::Local(_) => continue,
+                Body::Thread(_) | Body::Future(_) | Body::Completions(_) | Body::Local(_) => {
+                    continue;
+                }
             };
             let _ = writeln!(out, "  {} {name}: {state}", o.kind_word());
         }
