@@ -129,8 +129,11 @@ pub fn picture(
                     .unwrap_or_default();
                 if info.what == AT_PROMPT {
                     "at the prompt (the REPL's main thread)".to_string()
-                } else if call.is_empty() {
+                } else if call.is_empty() && s.tid == 0 {
                     format!("finished its statements: waits {}{held}", info.what)
+                } else if call.is_empty() {
+                    // A pool worker between jobs, or running a builtin as its job.
+                    format!("outside the scenario's lines: waits {}{held}", info.what)
                 } else {
                     format!(
                         "blocked in `{call}` (line {}): waits {}{held}",
@@ -148,7 +151,7 @@ pub fn picture(
     let mut places: BTreeMap<(u32, u32), Vec<String>> = BTreeMap::new();
     for s in states
         .iter()
-        .filter(|s| s.blocked.as_ref().is_some_and(|b| b.what != AT_PROMPT))
+        .filter(|s| !s.span.is_empty() && s.blocked.as_ref().is_some_and(|b| b.what != AT_PROMPT))
     {
         places
             .entry((s.span.start, s.span.end))
