@@ -13,7 +13,9 @@
 //!   `file:line` in `args`;
 //! - a `put` or `get` that hands an item over is a short slice instead of an instant, and a
 //!   flow arrow (`s` → `f`, category `handoff`) links each `put` to the `get` that received
-//!   its item. The flow events lie inside those short slices, so viewers bind them there.
+//!   its item (unless the `get` was recorded first, which free mode allows: an arrow back in
+//!   time is invalid). The flow events lie inside those short slices, so viewers bind them
+//!   there.
 //!
 //! Lock holds are async slices (`b`/`e`, category `lock`, one `id` per hold), since holds
 //! of different locks overlap without nesting; holds still open are closed at the end.
@@ -265,7 +267,9 @@ fn steps(
 ) {
     // Event index → (flow id, true at the put end).
     let mut flows: BTreeMap<usize, (usize, bool)> = BTreeMap::new();
-    for (id, h) in handoffs.iter().enumerate() {
+    // A `get` recorded before its `put` (free mode: the consumer's step took its place in
+    // the run first) gets no arrow, which would point back in time.
+    for (id, h) in handoffs.iter().filter(|h| h.put < h.get).enumerate() {
         flows.insert(h.put, (id, true));
         flows.insert(h.get, (id, false));
     }
