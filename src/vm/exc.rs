@@ -197,15 +197,11 @@ pub fn not_an_integer(v: &Value) -> Exc {
 /// the instruction that iterates it runs again. Where it can't be run again it surfaces
 /// as this `RuntimeError`.
 pub fn waits_for(generator: Arc<crate::sync::Object>) -> Exc {
-    Arc::new(Exception {
-        id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
-        kind: kind::RuntimeError,
-        args: vec![Value::str(
-            "as_completed(): here its futures can't be waited for; iterate it with a for loop",
-        )],
-        traceback: Mutex::new(Vec::new()),
-        waits_for: Some(generator),
-    })
+    let mut e = runtime_error(
+        "as_completed(): here its futures can't be waited for; iterate it with a for loop",
+    );
+    Arc::get_mut(&mut e).expect("just made").waits_for = Some(generator);
+    e
 }
 
 /// An error of `kind` without a message (`Empty`, `Full`, `TimeoutError`).

@@ -77,6 +77,20 @@ impl Task {
         Ok(args)
     }
 
+    /// Replaces the two operands on top with `f(lhs, rhs)`. They stay on the stack when
+    /// `f` fails, so that the instruction can run again after waiting (an `as_completed`
+    /// generator: see [`Task::unpack`]).
+    fn on_top_two(
+        &mut self,
+        f: impl FnOnce(&Value, &Value) -> Result<Value, Exc>,
+    ) -> Result<(), Exc> {
+        let n = self.stack.len();
+        let v = f(&self.stack[n - 2], &self.stack[n - 1])?;
+        self.stack.truncate(n - 2);
+        self.stack.push(v);
+        Ok(())
+    }
+
     /// Finishes a call that leaves `taken` items on the stack (its callee, if pushed, and
     /// its operands).
     fn finish_call(&mut self, taken: usize, called: Called) -> Result<Flow, Exc> {
@@ -250,21 +264,10 @@ impl Task {
                 frame.pc = if got { frame.pc + 1 } else { exit as usize };
             }
             Op::Binary(b) | Op::InplaceBinary(b) => {
-                // The operands stay on the stack until the result is known (see `Unpack`).
-                let n = self.stack.len();
                 let inplace = matches!(op, Op::InplaceBinary(_));
-                let (l, r) = (&self.stack[n - 2], &self.stack[n - 1]);
-                let v = ops::binary_or_inplace(b, inplace, l, r)?;
-                self.stack.truncate(n - 2);
-                self.stack.push(v);
+                self.on_top_two(|l, r| ops::binary_or_inplace(b, inplace, l, r))?;
             }
-            Op::Compare(c) => {
-                // The operands stay on the stack until the result is known (see `Unpack`).
-                let n = self.stack.len();
-                let v = ops::compare(c, &self.stack[n - 2], &self.stack[n - 1])?;
-                self.stack.truncate(n - 2);
-                self.stack.push(v);
-            }
+            Op::Compare(c) => self.on_top_two(|l, r| ops::compare(c, l, r))?,
             Op::CompareConst(c, k) => {
                 // Fused with the `Compare` after it, which is skipped.
                 frame.pc += 1;

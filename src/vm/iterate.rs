@@ -114,20 +114,12 @@ impl Task {
         let Body::Completions(c) = &generator.body else {
             return Ok(Poll::Ready(None));
         };
-        let mut ctx = self.ctx(host);
-        let deadline = c.deadline(|| host.now());
-        let span = ctx.span;
-        let info = || wait_info(&generator, c, deadline, span, "for the first of");
-        let got = ctx.block_on(info, |cx, register| match c.next() {
-            Next::Future(f) => {
-                c.unregister(cx.tid, false);
-                if let Body::Future(x) = &f.body {
-                    x.unregister(cx.tid);
-                }
-                Poll::Ready(Ok(Some(Value::Object(f))))
+        let got = self.block_on_generator(host, &generator, c, "for the first of", |c| {
+            match c.next() {
+                Next::Future(f) => Some(Ok(Some(Value::Object(f)))),
+                Next::End => Some(Ok(None)),
+                Next::Wait => None,
             }
-            Next::End => Poll::Ready(Ok(None)),
-            Next::Wait => expired_or_wait(cx, c, deadline, register),
         });
         match got {
             Poll::Pending => Ok(Poll::Pending),
@@ -145,16 +137,47 @@ impl Task {
         let Body::Completions(c) = &generator.body else {
             return Poll::Ready(Ok(()));
         };
+        self.block_on_generator(host, generator, c, "for all", |c| {
+            c.all_done().then_some(Ok(()))
+        })
+    }
+
+    /// Waits on `generator` (whose body is `c`) until `ready` gives a result (`None`: not
+    /// yet), or until its deadline passes (`TimeoutError`). `what` says, for reports and
+    /// traces, how many of its futures it waits for.
+    fn block_on_generator<T>(
+        &mut self,
+        host: &dyn Host,
+        generator: &Arc<Object>,
+        c: &Completions,
+        what: &str,
+        mut ready: impl FnMut(&Completions) -> Option<Result<T, Exc>>,
+    ) -> Poll<Result<T, Exc>> {
         let mut ctx = self.ctx(host);
         let deadline = c.deadline(|| host.now());
         let span = ctx.span;
-        let info = || wait_info(generator, c, deadline, span, "for all");
+        let info = || WaitInfo {
+            object: Some(generator.clone()),
+            what: format!("{what} {} future(s) to finish", c.remaining()),
+            deadline,
+            span,
+        };
         ctx.block_on(info, |cx, register| {
-            if c.all_done() {
+            // A future taken by `ready` has no registration left: finishing woke and
+            // removed its waiters.
+            if let Some(r) = ready(c) {
                 c.unregister(cx.tid, false);
-                return Poll::Ready(Ok(()));
+                return Poll::Ready(r);
             }
-            expired_or_wait(cx, c, deadline, register)
+            if deadline.is_some_and(|d| cx.host.now() >= d) {
+                // Before the error, which ends the generator (no futures remain after it).
+                c.unregister(cx.tid, false);
+                return Poll::Ready(Err(c.timeout_error()));
+            }
+            if register {
+                c.register(cx.tid, &cx.host.waker());
+            }
+            Poll::Pending
         })
     }
 
@@ -185,38 +208,4 @@ impl Task {
             _ => Poll::Ready(Err(e)),
         }
     }
-}
-
-/// The wait of a thread iterating `generator`, for reports and traces.
-fn wait_info(
-    generator: &Arc<Object>,
-    c: &Completions,
-    deadline: Option<f64>,
-    span: crate::syntax::Span,
-    what: &str,
-) -> WaitInfo {
-    WaitInfo {
-        object: Some(generator.clone()),
-        what: format!("{what} {} future(s) to finish", c.remaining()),
-        deadline,
-        span,
-    }
-}
-
-/// No future is ready: a `TimeoutError` once `deadline` has passed, else wait (registered
-/// with every remaining future when `register`).
-fn expired_or_wait<T>(
-    cx: &mut crate::sync::wait::Ctx<'_>,
-    c: &Completions,
-    deadline: Option<f64>,
-    register: bool,
-) -> Poll<Result<T, Exc>> {
-    if deadline.is_some_and(|d| cx.host.now() >= d) {
-        c.unregister(cx.tid, false);
-        return Poll::Ready(Err(c.timeout_error()));
-    }
-    if register {
-        c.register(cx.tid, &cx.host.waker());
-    }
-    Poll::Pending
 }

@@ -448,20 +448,21 @@ pub fn contains(container: &Value, item: &Value) -> Result<bool, Exc> {
             }
             None => false,
         }),
-        // A generator is consumed up to the item, as in Python.
-        Value::Object(_) if super::seq::iter(container).is_ok() => {
-            let mut it = super::seq::iter(container)?;
-            while let Some(x) = super::seq::next(&mut it)? {
-                if x.py_eq(item) {
-                    return Ok(true);
+        other => {
+            // A generator is consumed up to the item, as in Python.
+            if let (Value::Object(_), Ok(mut it)) = (other, super::seq::iter(other)) {
+                while let Some(x) = super::seq::next(&mut it)? {
+                    if x.py_eq(item) {
+                        return Ok(true);
+                    }
                 }
+                return Ok(false);
             }
-            Ok(false)
+            Err(type_error(format!(
+                "argument of type '{}' is not iterable",
+                other.type_name()
+            )))
         }
-        other => Err(type_error(format!(
-            "argument of type '{}' is not iterable",
-            other.type_name()
-        ))),
     }
 }
 
